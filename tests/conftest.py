@@ -1,0 +1,47 @@
+"""Shared fixtures. Tests that need ../shared/data skip with a clear reason when it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "shared" / "data"))
+EXAMPLES = REPO / "examples"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test when it is not there."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared evaluation data is not on this machine)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return shared_path("seeds")
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """The real default analyzer (MiniLM + spaCy + pysbd), loaded once per test session."""
+    from storyline.analyze import default_analyzer
+
+    return default_analyzer()
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seeds_dir, analyzer):
+    """The five seed articles, ingested, cleaned and analyzed."""
+    from storyline.analyze import analyze_articles
+    from storyline.clean import clean_article
+    from storyline.ingest import read_inputs
+
+    result = read_inputs([seeds_dir])
+    assert not result.errors
+    return analyze_articles([clean_article(a) for a in result.articles], analyzer)
