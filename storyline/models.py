@@ -48,6 +48,11 @@ class CleanedArticle:
     article: Article
     text: str  # the cleaned body: paragraphs separated by a blank line
     removed: tuple[RemovedSpan, ...] = ()
+    title: str = ""  # the headline after cleaning ("" = Article.title was already clean)
+
+    @property
+    def headline(self) -> str:
+        return self.title or self.article.title
 
     @property
     def id(self) -> str:
