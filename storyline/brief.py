@@ -1,0 +1,95 @@
+"""Assemble a story's briefing: the cited summary, its sources and the deep-briefing sections.
+
+``build_briefing`` is the stage's one public function. Everything it returns keeps provenance as
+:class:`~storyline.models.SentenceRef`, resolvable through ``Briefing.articles``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Mapping
+
+import numpy as np
+
+from storyline.models import AnalyzedArticle, Briefing, SourceInfo
+from storyline.summarize import summarize
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WORDS = 150
+
+
+def independent_sources(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None) -> dict[str, str]:
+    """Article id -> independent-source key. Without store knowledge of copies, each outlet is one source."""
+    source_of = source_of or {}
+    return {a.id: source_of.get(a.id) or a.article.outlet for a in articles}
+
+
+def representative_headline(articles: list[AnalyzedArticle]) -> str:
+    """The headline of the article closest to the story's centre (mean sentence embedding)."""
+    vectors = [a.embeddings.mean(axis=0) for a in articles if len(a.sentences)]
+    if not vectors:
+        return articles[0].cleaned.headline if articles else ""
+    matrix = np.vstack(vectors)
+    centre = matrix.mean(axis=0)
+    with_text = [a for a in articles if len(a.sentences)]
+    best = int(np.argmax(matrix @ centre / (np.linalg.norm(matrix, axis=1) + 1e-9)))
+    return with_text[best].cleaned.headline
+
+
+def describe_source(analyzed: AnalyzedArticle, group: str | None) -> SourceInfo:
+    cleaned = analyzed.cleaned
+    removed_by_rule: Counter[str] = Counter()
+    for span in cleaned.removed:
+        removed_by_rule[span.rule] += len(span.text.split())
+    article = cleaned.article
+    return SourceInfo(
+        article_id=article.id,
+        outlet=article.outlet,
+        title=cleaned.headline,
+        source=article.source,
+        url=article.url,
+        published=article.published,
+        words_kept=len(cleaned.text.split()),
+        words_removed=sum(removed_by_rule.values()),
+        removed_by_rule=dict(removed_by_rule),
+        syndication_group=group,
+    )
+
+
+def build_briefing(
+    articles: list[AnalyzedArticle],
+    *,
+    words: int = DEFAULT_WORDS,
+    source_of: Mapping[str, str] | None = None,
+    syndication_group_of: Mapping[str, str] | None = None,
+    method: str = "storyline",
+    deep: bool = True,
+) -> Briefing:
+    """Brief one story from its analyzed articles.
+
+    ``source_of`` maps article id -> independent-source key (syndicated copies share one), so that
+    copies count once; ``syndication_group_of`` names the group of each copy for the source list.
+    ``deep=False`` skips the timeline/actors/quotes/facts/contradictions/framing sections.
+    """
+    sources = independent_sources(articles, source_of)
+    summary = summarize(articles, words, source_of=sources, method=method)
+    groups = syndication_group_of or {}
+    briefing = Briefing(
+        headline=representative_headline(articles),
+        summary=summary,
+        sources=[describe_source(a, groups.get(a.id)) for a in articles],
+        articles={a.id: a for a in articles},
+    )
+    if deep:
+        briefing.sections = build_sections(articles, sources)
+    return briefing
+
+
+def build_sections(articles: list[AnalyzedArticle], sources: Mapping[str, str]) -> dict:
+    try:
+        from storyline.sections import build_sections as build_deep_sections
+    except ImportError:  # the deep-briefing sections are not built yet
+        return {}
+    return build_deep_sections(articles, sources)

@@ -1,0 +1,173 @@
+"""The ``storyline`` command: a thin layer over the Python API.
+
+Exit status (all commands):
+  0  success;
+  1  the command finished, but some inputs were skipped (each got one error line on stderr);
+  2  usage error, or nothing could be done (no readable input, bad option, store problem).
+Only this module prints; errors caused by the user's input are one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from storyline import __version__
+from storyline.errors import ConfigError, StorylineError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
+
+log = logging.getLogger("storyline")
+
+
+def parse_field_map(pairs: list[str] | None) -> dict[str, str]:
+    """``--field text=body --field published=date`` -> {"text": "body", "published": "date"}."""
+    mapping = {}
+    for pair in pairs or []:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours or not theirs:
+            raise ConfigError(f"--field '{pair}' is not of the form OURS=THEIRS", fix="e.g. --field text=body")
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output and output != "-":
+        Path(output).write_text(text, encoding="utf-8")
+        log.info("wrote %s", output)
+    else:
+        sys.stdout.write(text)
+
+
+def report_input_errors(errors) -> None:
+    """One line per skipped input, naming it and the problem."""
+    for error in errors:
+        print(f"storyline: error: {error.one_line()}", file=sys.stderr)
+
+
+# --- brief ----------------------------------------------------------------------------------------
+
+
+def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories of articles")
+    parser.add_argument("--words", type=int, default=None, help="summary length in words (default 150)")
+    parser.add_argument("--format", choices=("md", "json", "html"), default="md", help="output format")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--field", action="append", metavar="OURS=THEIRS", help="map a JSONL/CSV column, e.g. text=body"
+    )
+    parser.add_argument("--no-deep", action="store_true", help="summary and sources only (faster)")
+
+
+def run_brief(args: argparse.Namespace) -> int:
+    from storyline.brief import DEFAULT_WORDS
+    from storyline.pipeline import brief_paths
+    from storyline.render import render
+
+    if not args.paths:
+        raise ConfigError("no input given", fix="storyline brief PATH... (files or directories of articles)")
+    words = DEFAULT_WORDS if args.words is None else args.words
+    if words < 10:
+        raise ConfigError(f"--words {words} is too small", fix="give at least 10")
+    run = brief_paths(args.paths, words=words, fields=parse_field_map(args.field), deep=not args.no_deep)
+    report_input_errors(run.errors)
+    write_output(render(run.briefing, args.format), args.output)
+    return EXIT_PARTIAL if run.errors else EXIT_OK
+
+
+# --- bench ----------------------------------------------------------------------------------------
+
+# name -> module under storyline.bench exposing add_arguments(parser) and run(args) -> int
+BENCHMARKS = {
+    "summarize": "Summary quality (ROUGE) against baselines and published systems",
+    "speed": "Cold and warm briefing time, by stage",
+    "cluster": "Story clustering quality (B-cubed, ARI) and throughput",
+    "deep": "Deep-briefing time and contradiction precision/recall",
+}
+
+
+def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
+    import importlib
+
+    sub = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
+    for name, help_text in BENCHMARKS.items():
+        try:
+            module = importlib.import_module(f"storyline.bench.{name}")
+        except ImportError:
+            continue  # a benchmark whose optional dependencies are missing is simply not offered
+        bench_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(bench_parser)
+        bench_parser.set_defaults(bench_run=module.run)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    return args.bench_run(args)
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+COMMANDS = {
+    # name: (help, add_arguments, run)
+    "brief": ("Brief a pile of articles as one story", add_brief_arguments, run_brief),
+    "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storyline",
+        description="Turn a pile of news articles from many outlets into cited story briefings.",
+        epilog="Exit status: 0 success, 1 some inputs skipped, 2 usage error or nothing done.",
+    )
+    parser.add_argument("--version", action="version", version=f"storyline {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (help_text, add_arguments, run) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(command_parser)
+        command_parser.set_defaults(run=run)
+    return parser
+
+
+class _OneLineFormatter(logging.Formatter):
+    """``storyline: warning: message``, the same shape as the error lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"storyline: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # Third-party libraries are chatty at INFO; keep their warnings only.
+    for noisy in ("sentence_transformers", "transformers", "trafilatura", "urllib3", "httpx", "filelock"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return args.run(args)
+    except StorylineError as exc:
+        print(f"storyline: error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("storyline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `storyline brief ... | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
