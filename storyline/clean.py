@@ -1,15 +1,596 @@
 """Remove boilerplate from article text by named, documented rules, keeping an audit.
 
-(Placeholder: no rules yet. ``clean_article`` is the stage's public function.)
+HTML extraction (trafilatura) drops most page chrome, but plain-text inputs, JSONL dumps and even
+extracted pages still carry "Advertisement" lines, share bars, photo credits, author bios, licence
+footers, social prompts and reader comments. :func:`clean_article` removes them and records every
+removed piece as a :class:`~storyline.models.RemovedSpan` (offsets into ``Article.text`` and the name of
+the rule in :data:`RULES` that removed it).
+
+The cascade, in order:
+
+1. Segment the text into *units*: paragraphs separated by blank lines; a block of lines that each read
+   as a paragraph is one unit per line, while a hard-wrapped block stays one unit (wrapped lines are
+   joined with a space), except for lines that are boilerplate on their own ("Advertisement").
+2. Pattern rules (``where="anywhere"``) remove a unit when the whole unit matches, or when every
+   sentence of it matches some pattern rule ("Copyright 2025 X. All rights reserved.").
+3. Reader comment threads, found by their structure (a comment count, commenter name lines followed by
+   indented comment paragraphs, bullet-marked names).
+4. Head rules: a boilerplate headline ("Share") is replaced by the first headline-like line; the
+   headline repeated as the first body line and lower-case kicker lines under it are removed.
+5. Tail rules (``where="tail"``): author bios and report credits, only in the run of boilerplate that
+   ends the article, where a sentence such as "X is an editor at Y" is a bio and not news.
+
+Conservative by design: a false removal is worse than a missed footer. Pattern rules must match a whole
+unit or all of its sentences, units longer than :data:`MAX_BOILERPLATE_WORDS` are never removed by a
+pattern, and an article sentence that merely mentions Twitter or a photo does not match any rule.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
+from typing import Pattern
 
-from storyline.models import Article, CleanedArticle
+from storyline.models import Article, CleanedArticle, RemovedSpan
+
+log = logging.getLogger(__name__)
+
+# Longest unit a pattern rule may remove. The longest real boilerplate paragraph in the seeds (the DCNF
+# licence footer) has 61 words; anything much longer is article text whatever it mentions.
+MAX_BOILERPLATE_WORDS = 120
+# A headline-like line (to repair a boilerplate headline) and a kicker line are at most this long.
+MAX_HEADLINE_WORDS = 30
+MAX_KICKER_WORDS = 6
+# A line continues the previous one (hard wrapping) only if that line is at least this share of the
+# block's longest line: wrapped lines fill the width, headlines and page-furniture lines do not.
+WRAPPED_LINE_SHARE = 0.6
+# A commenter name line ("• Bianca", "Port Aldric Dockhand") is at most this many words.
+MAX_COMMENTER_NAME_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named cleaning rule. ``pattern`` is matched against a whole unit or one sentence of it
+    (whitespace collapsed); structural rules (pattern None) are implemented by the functions below."""
+
+    name: str
+    description: str
+    where: str  # "anywhere" | "tail" (pattern rules) | "head" | "thread" (structural rules)
+    pattern: Pattern[str] | None = None
+
+
+def _rx(*alternatives: str) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|la|le|da|di))*"
+_PLATFORM = r"(?i:Twitter|X|Facebook|Instagram|Threads|Bluesky|Mastodon|TikTok|YouTube|LinkedIn|Telegram|WhatsApp)"
+_UI_WORD = (
+    r"(?:share(?:\s+(?:this|on))?(?:\s+(?:article|story|page|post))?|facebook|twitter|x|whatsapp|linkedin|"
+    r"reddit|pinterest|telegram|e-?mail|print|copy\s+link|tweet|pin\s+it|save|comments?|reply|flipboard)"
+)
+_DATE_TOKEN = (
+    r"(?:\d{1,4}(?::\d\d)?(?:st|nd|rd|th)?|[ap]\.?m\.?|noon|midnight|utc|gmt|[ecmp][sd]?t|bst|cet|cest|"
+    r"et|pt|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|"
+    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|today|yesterday|at|on|ago|mins?|minutes?|hours?|hrs?|days?)\.?"
+)
+_JOURNALIST = (
+    r"(?:editor|correspondent|reporter|writer|columnist|contributor|journalist|producer|blogger|"
+    r"freelancer|editor-at-large|photographer|news\s+editor|staff\s+writer)s?"
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "ui_line",
+        "a page-furniture line: Advertisement, Share, Tweet, Email, Print, share-bar runs, Skip to content",
+        "anywhere",
+        _rx(
+            r"[\s\-–—•|]*(?i:advertisement|advertising|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|"
+            r"continue\s+reading(?:\s+(?:below|the\s+main\s+story))?|story\s+continues\s+(?:below|after)"
+            r"(?:\s+(?:this\s+)?(?:advertisement|ad))?|scroll\s+to\s+continue(?:\s+with\s+content)?|"
+            r"listen\s+to\s+this\s+article|like(?:\s+this)?|(?:like\s+)?loading|related|menu|search|close|"
+            r"accept(?:\s+all)?|subscribe|log\s*in|"
+            r"sign\s+in|back\s+to\s+top|media\s+playback\s+is\s+unsupported\s+on\s+your\s+device|"
+            r"click\s+to\s+(?:share|email|print|tweet)\b[^.!?]{0,60})[.:…\s\-–—•|]*",
+            rf"(?i:{_UI_WORD}(?:\s*[|·•/,]?\s*{_UI_WORD}){{0,9}})[.:]?",
+        ),
+    ),
+    Rule(
+        "comment_count",
+        'a comment-section header or control: "12 comments", "Comments (3)", "Leave a reply", "Show comments"',
+        "anywhere",
+        _rx(
+            r"(?i:(?:\d+|no|view(?:\s+all)?|show(?:\s+all)?|load(?:\s+more)?|read|hide)\s+(?:comments?|replies))",
+            r"(?i:comments?\s*\(\d+\)|\d+\s+repl(?:y|ies)|leave\s+a\s+(?:comment|reply)|join\s+the\s+"
+            r"(?:discussion|conversation)|(?:add|post)\s+a\s+comment|report(?:\s+abuse)?)[.:]?",
+        ),
+    ),
+    Rule(
+        "timestamp",
+        'an update or publication stamp of date and time words:'
+        ' "Updated 3:45 p.m.", "Posted on March 3, 2025 by X"',
+        "anywhere",
+        re.compile(
+            rf"(?i:(?:last\s+)?(?:updated|modified|published|posted|first\s+published)(?:\s+(?:on|at))?:?"
+            rf"(?:[\s,|·/–-]*{_DATE_TOKEN})+)(?:\s+by\s+[^.!?]{{1,40}})?"
+        ),
+    ),
+    Rule(
+        "byline",
+        'a byline or credit line on its own: "By Jane Doe", "Author: Jason Ditz", "Reporting by X; Editing by Y"',
+        "anywhere",
+        _rx(
+            rf"(?:By|BY|Written\s+by|Words\s+by|Text\s+by|Reported\s+by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*"
+            r"(?:\s*[,|·–—-]\s*[^.!?]{0,60})?",
+            rf"(?i:author|writer|reporter|byline)\s*:\s*{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*",
+            r"(?:(?:Additional\s+)?[Rr]eporting|Editing|Writing|Compiled)\s+by\s+[^.!?]{1,120}\.?",
+            rf"Contributing\s*:\s*{_NAME}(?:\s*(?:,|;|and|&)\s*{_NAME})*[^.!?]{{0,60}}\.?",
+        ),
+    ),
+    Rule(
+        "author_posts",
+        'an author-box link: "Last 5 posts by X", "View all posts by X", "More from X", "About the author"',
+        "anywhere",
+        _rx(
+            r"(?i:last\s+\d+\s+(?:posts|articles|stories)\s+by|(?:view|see|read)\s+all\s+(?:posts|articles|"
+            r"stories)\s+by|more\s+(?:posts|articles|stories)\s+(?:from|by))\s+[^.!?]{1,60}",
+            r"(?i:about\s+the\s+authors?)[.:]?",
+        ),
+    ),
+    Rule(
+        "photo_credit",
+        'a photo or image credit line: "REUTERS/Yuri Gripas", "Image Source – Pixabay", "Photo: X / Y",'
+        ' "(AP Photo/X)"',
+        "anywhere",
+        _rx(
+            r"[A-Z]{2,}(?:\s[A-Z]{2,})?/\s?[A-Z][\w'’.\-]*(?:\s[A-Z][\w'’.\-]*){0,3}",
+            # the credit itself is a few words: "Source – a senior official – said ..." is not a credit
+            r"(?i:(?:image|photo|picture|pic|photograph|illustration|graphic|video|footage)s?"
+            r"(?:\s+(?:source|credit|copyright|courtesy(?:\s+of)?))?|credit)\s*[:–—|-]\s*(?:[^\s.!?]+\s*){1,8}",
+            r"(?i:(?:image|photo|picture|photograph|illustration)s?)\s+"
+            r"(?:by|courtesy\s+of|via|from|copyright|credit)\s+(?:[^\s.!?]+\s*){1,8}",
+            r"\((?:[A-Z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)\.?",
+            r"\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*[^)]{1,80}\)\.?",
+            r"(?:[A-Z][\w'’.\-]*\s+){0,4}(?:/\s*)?(?:Getty\s+Images|Shutterstock|iStock(?:photo)?|Pixabay|Unsplash|"
+            r"Wikimedia\s+Commons|Alamy)(?:\s+(?:for|via)\s+[^.!?]{1,40})?\.?",
+        ),
+    ),
+    Rule(
+        "photo_caption",
+        'an image caption ending in a credit: "Boats in the harbour. Photo by X / Agency", "... (AP Photo/X)"',
+        "anywhere",
+        _rx(
+            r"[^\n]{1,400}?[.!?\"”]?\s*\((?:[A-Z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)\.?",
+            r"[^\n]{1,400}?[.!?\"”]?\s*\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*"
+            r"[^)]{1,80}\)\.?",
+            r"[^\n]{1,400}?[.!?\"”]\s*(?i:photo|image|picture|photograph)s?(?:\s+by|\s*:)\s+[A-Z][^.!?/]{0,60}/\s*"
+            r"[A-Z][^.!?]{0,50}\.?",
+        ),
+    ),
+    Rule(
+        "slug_caption",
+        'an agency caption led by an all-caps slug: "SWITZERLAND-GENEVA-U.S.-RUSSIA-TRUCE IN SYRIA- Sergey Lavrov"',
+        "anywhere",
+        re.compile(
+            r"[A-Z][A-Z0-9.'&]*(?:\s?-\s?[A-Z0-9][A-Z0-9.'&]*(?:\s[A-Z0-9][A-Z0-9.'&]*)*){2,}\s?-?"
+            r"(?:\s+[^.!?]{0,80})?"
+        ),
+    ),
+    Rule(
+        "social_prompt",
+        'a social-media prompt: "Follow X on Twitter", "Please, follow us on Twitter: Follow @X",'
+        ' "Like us on Facebook"',
+        "anywhere",
+        _rx(
+            rf"(?i:please,?\s+)?(?i:follow)\s+(?:(?i:us|me)|@\w+|{_NAME})\s+on\s+{_PLATFORM}"
+            rf"(?:\s*(?:,|and|or)\s*{_PLATFORM})*(?:\s*[:|,]?\s*(?:(?i:follow)\s+)?@\w+)*"
+            r"(?:\s+(?i:for\s+(?:more|the\s+latest|updates))[^.!?]{0,40})?[.!]?",
+            r"(?i:follow)\s+@\w+[.!]?",
+            rf"(?i:like\s+us\s+on|join\s+us\s+on|find\s+us\s+on|"
+            rf"connect\s+with\s+us\s+on)\s+{_PLATFORM}[^.!?]{{0,40}}[.!]?",
+        ),
+    ),
+    Rule(
+        "contact_prompt",
+        'a tips or contact line: "Send tips to x@y.org.", "Got a tip? ...", "... please contact x@y.org."',
+        "anywhere",
+        _rx(
+            r"(?i:send\s+(?:us\s+)?(?:your\s+)?(?:news\s+)?tips?\s+to)\s+[^\s]+",
+            r"(?i:(?:got|have)\s+a\s+(?:news\s+)?tip\?)[^!?]{0,100}",
+            r"[^.!?@]{0,100}\b(?i:contact|e-?mail|write\s+to|"
+            r"reach)\b[^.!?@]{0,40}\s[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?",
+        ),
+    ),
+    Rule(
+        "subscribe_prompt",
+        'a subscription or newsletter prompt: "Click here to subscribe", "Sign up for our newsletter ..."',
+        "anywhere",
+        _rx(
+            r"(?i:click\s+here\s+to)\s[^.!?]{1,100}[.!]?",
+            r"(?i:subscribe(?:\s+(?:now|today|to|for|and))?)\b[^.!?]{0,100}[.!]?",
+            r"(?i:sign\s+up|subscribe|register)(?i:\s+(?:now|today|here))?\s+(?i:for|to)\s+"
+            r"(?i:our|the|a|free|\w+'s)\b[^.!?]{0,40}\b(?i:newsletters?|briefings?|alerts|updates|emails?|digest)\b"
+            r"[^.!?]{0,80}[.!]?",
+            r"(?i:(?:get|have|receive)\s)[^.!?]{0,60}(?i:(?:delivered\s+)?(?:to|in)(?:to)?\s+your\s+inbox)"
+            r"[^.!?]{0,40}[.!]?",
+            r"(?i:(?:get|receive)\s+(?:our|the)\s)[^.!?]{0,40}(?i:newsletter)[^.!?]{0,80}[.!]?",
+            r"(?i:already\s+a\s+(?:subscriber|member)\??)[^.!?]{0,60}[.!?]?",
+            r"(?i:(?:this\s+(?:article|story|content)\s+is\s+)?(?:for|available\s+(?:only\s+)?to)\s+subscribers"
+            r"(?:\s+only)?)[.!]?",
+        ),
+    ),
+    Rule(
+        "cookie_notice",
+        'a cookie or consent notice: "We use cookies to ...",'
+        ' "By continuing to browse you agree to our cookie policy."',
+        "anywhere",
+        _rx(
+            r"[^.!?]{0,60}\b(?i:(?:we|this\s+(?:web)?site|"
+            r"our\s+(?:web)?site)\s+uses?\s+cookies)\b[^.!?]{0,150}[.!]?",
+            r"(?i:by\s+(?:continuing|using|clicking))[^.!?]{0,80}(?i:agree|consent)[^.!?]{0,80}"
+            r"(?i:cookie|privacy|terms)[^.!?]{0,40}[.!]?",
+            r"(?i:(?:accept|reject|manage)(?:\s+all)?\s+cookies|cookie\s+(?:policy|settings|preferences))[.!]?",
+        ),
+    ),
+    Rule(
+        "related_link",
+        'a link to another story: "Related: ...", "Read more: ...", "See also: ...", "READ MORE: ..."',
+        "anywhere",
+        re.compile(
+            r"(?i:related(?:\s+(?:stories|articles|coverage|content|links?))?|read\s+more|read\s+also|also\s+read|"
+            r"see\s+also|more\s+on\s+this\s+story|recommended(?:\s+for\s+you)?|read\s+next|watch|listen)"
+            r"\s*[:|–—»>]\s*[^\n]{1,200}"
+        ),
+    ),
+    Rule(
+        "licence_footer",
+        "a republishing, copyright or licence notice (Creative Commons, \"You have permission to republish\", "
+        '"All content created by ... is available without charge", "Copyright 2025 X. All rights reserved.")',
+        "anywhere",
+        _rx(
+            r"[^!?]{0,150}?\b(?i:you\s+(?:have|are\s+granted)\s+permission\s+to\s+(?:republish|reprint|"
+            r"reproduce))\b"
+            r"[^!?]{0,300}",
+            r"(?i:this\s+(?:article|story|report|post|work|content|"
+            r"piece))\b[^!?]{0,150}?\b(?i:is\s+(?:a\s+)?free\s+and"
+            r"\s+open\s+source|is\s+(?:licensed|published|republished|reproduced)\s+(?:under|with|from)|(?:first|"
+            r"originally)\s+(?:appeared|published)\s+(?:on|in|at)|was\s+(?:originally\s+)?published\s+(?:on|in|by)|"
+            r"(?:was|is)\s+(?:distributed|syndicated|provided)\s+by)\b[^!?]{0,250}",
+            r"[^!?]{0,150}?\b(?i:creative\s+commons\s+(?:licen[cs]e|attribution)|cc\s+by(?:-[a-z]{2}){0,3}\s+\d)"
+            r"[^!?]{0,250}",
+            r"(?i:all\s+(?:content|articles|material)\s+(?:created|produced|published|written)\s+by)\b[^!?]{0,300}",
+            r"(?i:all\s+republished\s+(?:articles|stories|content)\s+must)\b[^!?]{0,200}",
+            r"(?:©|\((?i:c)\)|(?i:copyright)\s+(?:©\s*)?(?=\d))[^.!?]{0,100}"
+            r"(?:\.\s*(?i:all\s+rights\s+reserved))?[.!]?",
+            r"(?i:all\s+rights\s+reserved)[.!]?",
+            r"(?i:this\s+material\s+may\s+not\s+be\s+(?:published|reproduced|copied|redistributed))[^!?]{0,200}",
+            r"(?i:(?:reprinted|republished|reproduced)\s+(?:with|by)\s+(?:kind\s+)?permission)[^.!?]{0,100}[.!]?",
+        ),
+    ),
+    Rule(
+        "disclaimer",
+        'a disclaimer paragraph: "Disclaimer: ...", "The views expressed are the author\'s own ..."',
+        "anywhere",
+        _rx(
+            r"(?i:disclaimer)\s*:[^\n]{1,700}",
+            r"(?i:the\s+(?:views|opinions)\s+expressed\s+(?:in\s+this\s+(?:article|piece|column)\s+|here\s+)?"
+            r"are\s+(?:those\s+of\s+the\s+author|the\s+author'?s?\s+own|solely))[^\n]{0,300}",
+        ),
+    ),
+    Rule(
+        "author_bio",
+        'an author bio at the end of the article: "Jason Ditz is news editor of ...", "X writes for Y."',
+        "tail",
+        _rx(
+            # no relative clause: "X is a reporter for Y who was detained" is news, not a bio
+            rf"(?![^.!?]*\b(?:who|which|was|were|had|when|after|because|until)\b){_NAME}\s+is\s+(?:an?\s+|the\s+)?"
+            rf"(?:[\w'’-]+\s+){{0,4}}{_JOURNALIST}(?:\s+(?:of|at|for|with|on|to|"
+            rf"based\s+in)\b(?:\s+[^\s!?]*[^\s.!?]){{0,10}})?\.?",
+            rf"(?![^.!?]*\b(?:who|which|was|were|had|when|after|because|until)\b){_NAME}\s+(?:writes|reports)\s+"
+            r"(?:for|about|on)(?:\s+[^\s!?]*[^\s.!?]){1,10}\.?",
+        ),
+    ),
+    Rule(
+        "report_credit",
+        'a report credit at the end of the article: "This report prepared by X for Y.",'
+        ' "X contributed to this report."',
+        "tail",
+        _rx(
+            r"(?i:this\s+(?:report|article|story|piece)\s+(?:was\s+)?(?:prepared|written|produced|filed|compiled|"
+            r"reported)\s+by)\s[^.!?]{1,150}\.?",
+            r"[^.!?]{1,80}\s(?i:contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|article|story))\.?",
+        ),
+    ),
+    Rule(
+        "support_appeal",
+        'an appeal for support at the end of the article: "Supporting independent news is important to us."',
+        "tail",
+        _rx(
+            r"(?i:(?:supporting|support|donate\s+to|help\s+fund|become\s+a\s+(?:member|patron|supporter)\s+of))\b"
+            r"[^!?]{0,100}\b(?i:(?:to|for)\s+us|our\s+(?:journalism|work|reporting|newsroom|mission))[.!]?",
+            r"(?i:please\s+)?(?i:donate|support\s+us|become\s+a\s+(?:member|patron|supporter))(?:\s+(?:today|"
+            r"now))?[.!]?",
+        ),
+    ),
+    Rule(
+        "headline_repaired",
+        "the ingested headline was boilerplate (e.g. \"Share\"); this first headline-like body line is the real "
+        "headline and moves to CleanedArticle.title",
+        "head",
+    ),
+    Rule(
+        "repeated_headline",
+        'the headline repeated as a body line above the text (also "Headline | deck" and "Headline: deck" forms)',
+        "head",
+    ),
+    Rule(
+        "kicker",
+        'a short lower-case tag or section line right under the headline,'
+        ' without sentence punctuation ("syrian peace talks")',
+        "head",
+    ),
+    Rule(
+        "comment_thread",
+        "a reader comment thread: a comment count or bullet-marked commenter names followed by indented comments",
+        "thread",
+    ),
+)
+
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
+_PATTERN_RULES = tuple(r for r in RULES if r.pattern is not None and r.where == "anywhere")
+_TAIL_RULES = tuple(r for r in RULES if r.pattern is not None and r.where == "tail")
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+\S)")
+_BULLET = re.compile(r"[•·*▪●◦‣–-]\s")
+_WRAPPED_LINE_END = re.compile(r"[.!?:…\"'”’)\]]\s*$")
+_SECTION_LABELS = frozenset(
+    "opinion analysis commentary editorial exclusive explainer breaking news world politics business".split()
+)
+
+
+@dataclass
+class _Unit:
+    start: int  # offsets into Article.text of the unit's text, without surrounding white space
+    end: int
+    raw: str  # Article.text[start:end]
+    indent: int  # width of the white space before the unit's first line
+
+    @property
+    def flat(self) -> str:
+        return " ".join(self.raw.split())
+
+    @property
+    def words(self) -> int:
+        return len(self.raw.split())
+
+    @property
+    def bulleted(self) -> bool:
+        return bool(_BULLET.match(self.flat))
+
+
+def _segment(text: str) -> list[_Unit]:
+    """Split text into units: paragraphs, or lines of a block whose lines are each a paragraph."""
+    lines = []  # (start, end, text) of each line, end excluding the newline
+    position = 0
+    for line in text.split("\n"):
+        lines.append((position, position + len(line), line))
+        position += len(line) + 1
+
+    units: list[_Unit] = []
+    block: list[tuple[int, int, str]] = []
+    for line in lines + [(len(text), len(text), "")]:
+        if line[2].strip():
+            block.append(line)
+            continue
+        if block:
+            units.extend(_segment_block(text, block))
+            block = []
+    return units
+
+
+def _line_unit(text: str, first: tuple[int, int, str], last: tuple[int, int, str]) -> _Unit:
+    start = first[0] + len(first[2]) - len(first[2].lstrip())
+    end = last[0] + len(last[2].rstrip())
+    return _Unit(start, end, text[start:end], _indent(first[2]))
+
+
+def _segment_block(text: str, block: list[tuple[int, int, str]]) -> list[_Unit]:
+    """Units of one block of non-blank lines: a line joins the previous one only when that line was
+    hard-wrapped (it ends mid-sentence and is about as long as the block's longest line)."""
+    longest = max(len(line[2].strip()) for line in block)
+    units: list[_Unit] = []
+    run: list[tuple[int, int, str]] = []  # the lines of the unit being built
+    for line in block:
+        stripped = line[2].strip()
+        previous = run[-1][2] if run else ""
+        wrapped = (
+            run
+            and not _WRAPPED_LINE_END.search(previous)
+            and len(previous.strip()) >= WRAPPED_LINE_SHARE * longest
+            and _indent(line[2]) <= _indent(previous)
+        )
+        # A boilerplate line inside a wrapped paragraph ("Advertisement") stands alone, unless it merely
+        # continues a sentence ("... photos by the agency showed").
+        if wrapped and not stripped[:1].islower() and len(stripped.split()) <= 3:
+            wrapped = not _match_pattern(" ".join(stripped.split()), _PATTERN_RULES)
+        if run and not wrapped:
+            units.append(_line_unit(text, run[0], run[-1]))
+            run = []
+        run.append(line)
+    if run:
+        units.append(_line_unit(text, run[0], run[-1]))
+    return units
+
+
+def _indent(line: str) -> int:
+    return len(line[: len(line) - len(line.lstrip())].expandtabs(4))
+
+
+def _match_pattern(flat: str, rules: tuple[Rule, ...]) -> str | None:
+    for rule in rules:
+        if rule.pattern.fullmatch(flat):  # type: ignore[union-attr]
+            return rule.name
+    return None
+
+
+def _sentences(unit: _Unit) -> list[tuple[int, int]]:
+    """(start, end) offsets into unit.raw of its sentence-like pieces."""
+    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(unit.raw)] + [len(unit.raw)]
+    pieces = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = unit.raw[a:b]
+        a += len(piece) - len(piece.lstrip())
+        b = a + len(piece.strip())
+        if b > a:
+            pieces.append((a, b))
+    return pieces
+
+
+def _pattern_spans(unit: _Unit, rules: tuple[Rule, ...]) -> list[RemovedSpan] | None:
+    """Spans removing the unit when it, or every one of its sentences, matches a pattern rule."""
+    if unit.words > MAX_BOILERPLATE_WORDS:
+        return None
+    rule = _match_pattern(unit.flat, rules)
+    if rule:
+        return [RemovedSpan(unit.start, unit.end, unit.raw, rule)]
+    pieces = _sentences(unit)
+    if len(pieces) < 2:
+        return None
+    spans = []
+    for a, b in pieces:
+        rule = _match_pattern(" ".join(unit.raw[a:b].split()), rules)
+        if rule is None:
+            return None
+        if spans and spans[-1].rule == rule:  # one span for consecutive sentences of one rule
+            a = spans.pop().start - unit.start
+        spans.append(RemovedSpan(unit.start + a, unit.start + b, unit.raw[a:b], rule))
+    return spans
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _repeats_headline(unit: _Unit, headline: str) -> bool:
+    head = _tokens(headline)
+    if not head:
+        return False
+    if _tokens(unit.flat) == head:
+        return True
+    # "Headline | deck", "Headline – deck", "Headline: deck"
+    for separator in re.finditer(r"\s*[|–—:]\s+", unit.flat):
+        if _tokens(unit.flat[: separator.start()]) == head:
+            return len(unit.flat[separator.end() :].split()) <= MAX_HEADLINE_WORDS
+    return False
+
+
+def _is_kicker(unit: _Unit) -> bool:
+    flat = unit.flat
+    if unit.words > MAX_KICKER_WORDS or re.search(r"[.!?:;,\"“”]$", flat) or re.search(r"\d", flat):
+        return False
+    return flat[:1].islower() or flat.lower() in _SECTION_LABELS
+
+
+def _looks_like_headline(unit: _Unit) -> bool:
+    return (
+        unit.words <= MAX_HEADLINE_WORDS
+        and not unit.bulleted
+        and not unit.flat.endswith((".", ",", ";", ":"))
+        and unit.flat[:1].isupper()
+    )
+
+
+def _looks_like_commenter(unit: _Unit) -> bool:
+    flat = _BULLET.sub("", unit.flat, count=1) if unit.bulleted else unit.flat
+    return 0 < len(flat.split()) <= MAX_COMMENTER_NAME_WORDS and not re.search(r"[.!?:;,\"“”]$", flat)
+
+
+def _comment_thread(units: list[_Unit], removed: dict[int, list[RemovedSpan]]) -> set[int]:
+    """Indices of units that belong to reader comment threads, found by structure."""
+    # The article's own paragraphs sit at the smallest indentation of any prose; comments are deeper.
+    body_indent = min((u.indent for u in units if u.words >= 20), default=0)
+
+    def indented(i: int) -> bool:
+        return i < len(units) and units[i].indent > body_indent
+
+    def commenter(i: int, in_thread: bool) -> bool:
+        # a name line followed by a more indented comment; a name without a bullet only inside a thread
+        unit = units[i]
+        return (
+            _looks_like_commenter(unit)
+            and (unit.bulleted or in_thread)
+            and i + 1 < len(units)
+            and units[i + 1].indent > unit.indent
+        )
+
+    thread: set[int] = set()
+    i = 0
+    while i < len(units):
+        header = i in removed and removed[i][0].rule == "comment_count"
+        if not (header or commenter(i, False)):
+            i += 1
+            continue
+        j = i + 1 if header else i
+        while j < len(units) and (
+            indented(j)
+            or commenter(j, True)
+            or (j in removed and removed[j][0].rule in ("ui_line", "comment_count"))
+        ):
+            j += 1
+        thread.update(k for k in range(i, j) if k not in removed)
+        i = max(j, i + 1)
+    return thread
 
 
 def clean_article(article: Article) -> CleanedArticle:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", article.text) if p.strip()]
-    return CleanedArticle(article, "\n\n".join(paragraphs), ())
+    """Remove boilerplate from ``article.text``; return the cleaned text and an audit of what went."""
+    units = _segment(article.text)
+    removed: dict[int, list[RemovedSpan]] = {}
+
+    def remove(i: int, rule: str) -> None:
+        removed[i] = [RemovedSpan(units[i].start, units[i].end, units[i].raw, rule)]
+
+    # 2. pattern rules, anywhere
+    for i, unit in enumerate(units):
+        spans = _pattern_spans(unit, _PATTERN_RULES)
+        if spans:
+            removed[i] = spans
+
+    # 3. reader comment threads
+    for i in _comment_thread(units, removed):
+        remove(i, "comment_thread")
+
+    # 4. head: repair a boilerplate headline, drop the repeated headline and kicker lines
+    title = ""
+    headline = article.title
+    title_flat = " ".join(article.title.split())
+    needs_title = not title_flat or bool(_match_pattern(title_flat, _PATTERN_RULES))
+    for i, unit in enumerate(units):
+        if i in removed:
+            continue
+        if needs_title and _looks_like_headline(unit):
+            title, headline, needs_title = unit.flat, unit.flat, False
+            remove(i, "headline_repaired")
+        elif _repeats_headline(unit, headline):
+            remove(i, "repeated_headline")
+        elif _is_kicker(unit):
+            remove(i, "kicker")
+        else:
+            break
+
+    # 5. tail: bios and credits in the run of boilerplate that ends the article
+    for i in range(len(units) - 1, -1, -1):
+        if i in removed:
+            continue
+        spans = _pattern_spans(units[i], _PATTERN_RULES + _TAIL_RULES)
+        if not spans:
+            break
+        removed[i] = spans
+
+    kept = [re.sub(r"\s*\n\s*", " ", unit.raw) for i, unit in enumerate(units) if i not in removed]
+    audit = tuple(span for i in sorted(removed) for span in removed[i])
+    if audit:
+        log.debug("%s: removed %d boilerplate spans (%s)", article.id, len(audit), ", ".join(s.rule for s in audit))
+    return CleanedArticle(article, "\n\n".join(kept), audit, title)

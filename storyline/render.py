@@ -162,6 +162,87 @@ def render_markdown(briefing: Briefing) -> str:
 SECTION_MARKDOWN: dict[str, Any] = {}
 
 
+# --- deep-briefing sections (Markdown): items are the JSON form, SentenceRefs as {"n": ...} ---------
+
+
+def _refs_md(refs: list[dict[str, Any]] | dict[str, Any] | None) -> str:
+    if refs is None:
+        return ""
+    refs = refs if isinstance(refs, list) else [refs]
+    return _cite_md([r["n"] for r in refs])
+
+
+def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Timeline", ""]
+    for e in items:
+        outlets = f" ({len(e['outlets'])} outlets)" if len(e["outlets"]) > 1 else ""
+        lines.append(f"- **{_md_escape(e['date']['label'])}**: {_md_escape(e['event'])} {_refs_md(e['citations'])}{outlets}")
+    if any(not e["date"]["year_known"] for e in items):
+        lines += ["", "*Year unknown: no publication date; the order is inferred from the dates in each article.*"]
+    return lines
+
+
+def _md_actors(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Actors", "", "| actor | kind | role | also written | mentions by outlet |", "|---|---|---|---|---|"]
+    for a in items[:25]:
+        role = f"{_md_escape(a['role'])} {_refs_md(a['role_citation'])}" if a["role"] else ""
+        mentions = ", ".join(f"{_md_escape(o)} {n}" for o, n in a["mentions"].items())
+        lines.append(
+            f"| {_md_escape(a['name'])} {_refs_md(a['citations'][:1])} | {a['kind']} | {role} | "
+            f"{_md_escape(', '.join(a['aliases']))} | {mentions} |"
+        )
+    return lines
+
+
+def _md_quotes(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Who said what", ""]
+    for q in items:
+        speaker = _md_escape(q["speaker"] or "unattributed")
+        text = f"“{_md_escape(q['text'])}”" if q["kind"] == "direct" else f"(reported) {_md_escape(q['text'])}"
+        outlets = f" — carried by {len(q['outlets'])} outlets" if len(q["outlets"]) > 1 else ""
+        lines.append(f"- **{speaker}**: {text} {_refs_md(q['citations'])}{outlets}")
+    return lines
+
+
+def _md_facts(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Corroboration", ""]
+    for f in items:
+        badge = "single source" if f["single_source"] else f"{f['independent_sources']} independent sources"
+        lines.append(f"- *{badge}*: {_md_escape(f['text'])} {_refs_md(f['citations'])}")
+    return lines
+
+
+def _md_contradictions(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Contradictions and changes", ""]
+    for c in items:
+        first, second = c["first"], c["second"]
+        lines.append(f"- **{c['kind']}** ({_md_escape(c['explanation'])}):")
+        lines.append(f"  - {_md_escape(first['outlet'])}: {_md_escape(first['text'])} {_refs_md(first['citation'])}")
+        lines.append(f"  - {_md_escape(second['outlet'])}: {_md_escape(second['text'])} {_refs_md(second['citation'])}")
+        if c["changed_over_time"]:
+            lines.append(f"  - *{_md_escape(c['note'])}*")
+    return lines
+
+
+def _md_framing(items: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Framing by outlet", "", "| outlet | own opinion | attributed | neutral | loaded words | leaves out |", "|---|---|---|---|---|---|"]
+    for f in items:
+        words = ", ".join(f"{_md_escape(w['word'])} {_refs_md(w['citations'][:1])}" for w in f["loaded_words"])
+        left_out = "; ".join(f"{_md_escape(x['text'])} {_refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
+        lines.append(
+            f"| {_md_escape(f['outlet'])} | {f['opinion_share']:.0%} {_refs_md(f['opinion_examples'])} | "
+            f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {left_out} |"
+        )
+    return lines
+
+
+SECTION_MARKDOWN.update(
+    timeline=_md_timeline, actors=_md_actors, quotes=_md_quotes, facts=_md_facts,
+    contradictions=_md_contradictions, framing=_md_framing,
+)
+# --- end of deep-briefing sections (Markdown) --------------------------------------------------------
+
+
 # --- HTML -----------------------------------------------------------------------------------------
 
 

@@ -45,3 +45,29 @@ def seed_articles(seeds_dir, analyzer):
     result = read_inputs([seeds_dir])
     assert not result.errors
     return analyze_articles([clean_article(a) for a in result.articles], analyzer)
+
+
+@pytest.fixture(scope="session")
+def make_articles(analyzer):
+    """Build analyzed articles from texts written in a test: make_articles([(outlet, text, published), ...])."""
+    from datetime import datetime
+
+    from storyline.analyze import analyze_articles
+    from storyline.clean import clean_article
+    from storyline.ingest import article_id
+    from storyline.models import Article
+
+    def make(items):
+        articles = []
+        for item in items:
+            outlet, text = item[0], item[1]
+            published = item[2] if len(item) > 2 else None
+            if isinstance(published, str):
+                published = datetime.fromisoformat(published)
+            title = f"A test article from {outlet}"  # not the first line, which the cleaner would drop
+            articles.append(
+                Article(article_id(outlet, title, text), title, text, outlet, f"test:{outlet}", published=published)
+            )
+        return analyze_articles([clean_article(a) for a in articles], analyzer)
+
+    return make

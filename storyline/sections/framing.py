@@ -1,0 +1,145 @@
+"""Framing per outlet: own opinion vs attributed reporting, loaded words, and what it leaves out.
+
+* Each sentence is classified by :func:`storyline.attribution.classify_sentence` (attributed / opinion /
+  neutral); the shares are reported per outlet with example opinion sentences cited.
+* Loaded words: the evaluative-lexicon words (:data:`storyline.attribution.EVALUATIVE_WORDS`) the outlet
+  uses outside quotes, plus the words it uses far more often than the other outlets (relative frequency
+  with add-one smoothing >= ``DISTINCTIVE_RATIO`` and at least ``MIN_DISTINCTIVE_COUNT`` uses).
+* Left out: facts (see :mod:`storyline.sections.facts`) that at least half of the other independent
+  sources report (and at least two) while no sentence of this outlet is close to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from storyline.attribution import ATTRIBUTED, NEUTRAL, OPINION, classify_sentence, evaluative_words, outside_quotes
+from storyline.models import AnalyzedArticle, SentenceRef
+from storyline.sections.common import STOPWORDS, outlet_of, source_key, tokens
+from storyline.sections.facts import Fact, build_facts
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'-]+[a-z]")
+DISTINCTIVE_RATIO = 4.0
+MIN_DISTINCTIVE_COUNT = 3
+MAX_WORDS = 10
+MAX_EXAMPLES = 3
+# An outlet covers a fact when one of its sentences is this close to the fact's sentences (the
+# "related" level of facts.py: same topic and claim, possibly worded differently).
+COVERED_SIMILARITY = 0.6
+
+
+@dataclass
+class LoadedWord:
+    word: str
+    count: int
+    in_lexicon: bool  # from the evaluative lexicon (else: distinctive of this outlet)
+    relative_frequency: float  # rate in this outlet / rate in the others (add-one smoothed)
+    citations: list[SentenceRef]
+
+
+@dataclass
+class OmittedFact:
+    text: str
+    independent_sources: int  # other sources that report it
+    citations: list[SentenceRef]
+
+
+@dataclass
+class OutletFraming:
+    outlet: str
+    sentences: int
+    opinion_share: float
+    attributed_share: float
+    neutral_share: float
+    opinion_examples: list[SentenceRef]
+    loaded_words: list[LoadedWord]
+    left_out: list[OmittedFact]
+
+
+def build_framing(
+    articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None, *, facts: list[Fact] | None = None
+) -> list[OutletFraming]:
+    """One framing profile per outlet, in the order the outlets first appear."""
+    source_of = source_of or {}
+    if facts is None:
+        facts = build_facts(articles, source_of)
+    by_outlet: dict[str, list[AnalyzedArticle]] = {}
+    for article in articles:
+        by_outlet.setdefault(outlet_of(article), []).append(article)
+
+    counts: dict[str, Counter[str]] = {}
+    for outlet, items in by_outlet.items():
+        # Lower-case words only: names (Iran, Lavrov) tell the topic, not the framing.
+        counts[outlet] = Counter(
+            t for a in items for s in a.sentences for t in _LOWER_WORD.findall(outside_quotes(s.text)) if t not in STOPWORDS
+        )
+    all_sources = {source_key(a, source_of) for a in articles}
+    id_to_article = {a.id: a for a in articles}
+
+    profiles = []
+    for outlet, items in by_outlet.items():
+        labels = Counter()
+        examples: list[SentenceRef] = []
+        lexicon_hits: dict[str, list[SentenceRef]] = {}
+        for article in items:
+            for sentence in article.sentences:
+                label = classify_sentence(sentence.text)
+                labels[label] += 1
+                if label == OPINION and len(examples) < MAX_EXAMPLES:
+                    examples.append(article.ref(sentence.index))
+                for word in evaluative_words(sentence.text):
+                    lexicon_hits.setdefault(word, []).append(article.ref(sentence.index))
+        total = sum(labels.values()) or 1
+        mine = counts[outlet]
+        others = Counter()
+        for other, c in counts.items():
+            if other != outlet:
+                others.update(c)
+        mine_total, others_total = sum(mine.values()) or 1, sum(others.values()) or 1
+
+        def ratio(word: str) -> float:
+            return ((mine[word] + 1) / mine_total) / ((others[word] + 1) / others_total)
+
+        words = [
+            LoadedWord(w, len(refs), True, round(ratio(w.split()[0]), 2), refs[:MAX_EXAMPLES])
+            for w, refs in sorted(lexicon_hits.items(), key=lambda kv: -len(kv[1]))
+        ]
+        if len(counts) > 1:
+            for w in sorted(mine, key=lambda w: -ratio(w)):
+                if len(words) >= MAX_WORDS:
+                    break
+                if mine[w] >= MIN_DISTINCTIVE_COUNT and ratio(w) >= DISTINCTIVE_RATIO and w not in lexicon_hits:
+                    refs = [a.ref(s.index) for a in items for s in a.sentences if w in tokens(s.text)][:MAX_EXAMPLES]
+                    words.append(LoadedWord(w, mine[w], False, round(ratio(w), 2), refs))
+
+        my_sources = {source_key(a, source_of) for a in items}
+        other_sources = len(all_sources - my_sources)
+        left_out = []
+        vectors = np.vstack([a.embeddings for a in items if len(a.sentences)]) if any(len(a.sentences) for a in items) else None
+        for fact in facts:
+            reporters = {source_key(id_to_article[r.article_id], source_of) for r in fact.citations}
+            if reporters & my_sources or len(reporters) < 2 or len(reporters) * 2 < other_sources:
+                continue
+            fact_vectors = np.vstack([id_to_article[r.article_id].embeddings[r.sentence_index] for r in fact.citations])
+            if vectors is not None and float((vectors @ fact_vectors.T).max()) >= COVERED_SIMILARITY:
+                continue
+            left_out.append(OmittedFact(fact.text, len(reporters), fact.citations))
+
+        profiles.append(
+            OutletFraming(
+                outlet=outlet,
+                sentences=sum(labels.values()),
+                opinion_share=round(labels[OPINION] / total, 3),
+                attributed_share=round(labels[ATTRIBUTED] / total, 3),
+                neutral_share=round(labels[NEUTRAL] / total, 3),
+                opinion_examples=examples,
+                loaded_words=words[:MAX_WORDS],
+                left_out=left_out,
+            )
+        )
+    return profiles

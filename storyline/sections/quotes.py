@@ -1,0 +1,181 @@
+"""Quotes: who said what, direct and reported, with the speaker resolved and copies merged.
+
+A sentence holds a *direct* quote when it has double-quoted words (at least ``MIN_QUOTE_WORDS``), and
+*reported* speech when it has a speech verb or "according to" (the lexicon lives in
+:mod:`storyline.attribution`). The speaker is resolved in this order:
+
+1. a person named next to the speech verb ("X said", "said X", "X told ...", "according to X"),
+   else the nearest person in the sentence outside the quote;
+2. a pronoun subject ("He added ...") -> the last person named in the article before it;
+3. an organisation or noun phrase as subject ("a State Department release said", "the Post writes");
+4. a bare quote with no cue -> the speaker of the previous sentence, if it was attributed.
+
+Speakers are mapped to the actors' canonical names, so "Lavrov" and "Sergey Lavrov" are one speaker.
+The same quote carried by several outlets (same words, allowing small edits) is one entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from storyline.attribution import QUOTE_PATTERN, SPEECH_VERB_ALTERNATION
+from storyline.models import AnalyzedArticle, SentenceRef
+from storyline.sections.actors import alias_index, build_actors, normalise_name
+from storyline.sections.common import entities_by_sentence, outlet_of, source_key, tokens
+
+DIRECT, REPORTED = "direct", "reported"
+MIN_QUOTE_WORDS = 3
+# Two quotes are one when this share of the shorter one's words is in the longer (wire copies keep the
+# words; outlets trim the ends).
+SAME_QUOTE_CONTAINMENT = 0.8
+
+_SPEECH_VERB = re.compile(r"\b(?:" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|(?i:according to))\b")
+_AUXILIARY = r"(?:(?:has|have|had|was|is|also|further|then|later|again|reportedly|once|\w+ly)\s+)*"
+# Nouns that can be the speaker when no person is named ("a State Department release said").
+_SPEAKER_NOUNS = r"(?:officials?|spokes(?:man|woman|person)|release|statement|report|reports|media|sources?|ministry|department|agency|office|government|source|aides?|diplomats?)"
+_NOUN_SUBJECT = re.compile(
+    r"(?P<subject>(?:\b(?:the|a|an|The|A|An)\s+)?(?:(?:[A-Z][\w.’'-]*|de|al|van|von|[a-z-]+(?=\s+" + _SPEAKER_NOUNS + r"))\s+){0,4}"
+    r"(?:[A-Z][\w.’'-]*|" + _SPEAKER_NOUNS + r"))\s*,?\s+" + _AUXILIARY + r"$"
+)
+_PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\s+" + _AUXILIARY + r"$")
+_APPOSITIVE_GAP = re.compile(r"^(?:,[^,“”\"]{1,70},?)?\s*" + _AUXILIARY + r"$")
+_AFTER_VERB_NAME = re.compile(r"^\s+(?P<who>(?:the\s+)?(?:[A-Z][\w.’'-]*\s*){1,4})")
+
+
+@dataclass
+class Quote:
+    speaker: str | None  # canonical name; None when no speaker could be resolved
+    text: str  # the quoted words (direct) or the sentence reporting the speech (reported)
+    kind: str  # direct | reported
+    cue: str  # the words that attribute it ("said", "according to", "previous sentence", ...)
+    citations: list[SentenceRef]  # every sentence carrying it; first: the one shown
+    outlets: list[str]
+    independent_sources: int
+
+
+def _speaker_for_cue(
+    bare: str, cue: re.Match, people: list[tuple[int, int, str]], last_person: str | None, aliases: Mapping[str, str]
+) -> str | None:
+    """The speaker a speech verb or "according to" points at: its subject, or the name right after it."""
+    prefix, suffix = bare[: cue.start()], bare[cue.end() :]
+    if cue.group(0).lower() == "according to":
+        for start, end, name in people:  # "according to engineer Priya Natarajan"
+            if start >= cue.end() and re.fullmatch(r"\s+(?:[\w.’'-]+\s+){0,3}", bare[cue.end() : start]):
+                return name
+        who = re.match(r"\s+(?P<who>(?:the\s+)?[A-Z][\w.’' -]{1,60}?)(?:,|\.|$|\s+(?:on|in|at|last|this)\b)", suffix)
+        return _resolve(who.group("who"), aliases) if who else None
+    # A person right before the verb, possibly with an appositive between ("Tillerson, the nominee said").
+    for start, end, name in sorted(people, key=lambda p: -p[1]):
+        if end <= cue.start() and _APPOSITIVE_GAP.match(prefix[end:]):
+            spokesman = re.search(r"\b(spokes(?:man|woman|person)|aide|adviser|advisor)\s+(?:for|to)\s+(?:\w+\s+)?$", prefix[:start])
+            return f"{spokesman.group(1)} for {name}" if spokesman else name
+        if end <= cue.start():
+            break
+    pronoun = _PRONOUN.search(prefix)
+    if pronoun and last_person:
+        return last_person
+    subject = _NOUN_SUBJECT.search(prefix)
+    if subject and not re.fullmatch(r"(?:It|This|That|There|They|We|I|He|She|You)", subject.group("subject").strip()):
+        return _resolve(subject.group("subject"), aliases)
+    # "..., said Sergey Lavrov" / "said the spokesman".
+    for start, end, name in people:
+        if start >= cue.end() and re.fullmatch(r"\s*(?:[A-Z][\w.’'-]*\s+){0,4}", bare[cue.end() : start]):
+            return name
+    return None
+
+
+def _resolve(name: str, aliases: Mapping[str, str]) -> str:
+    """A person's canonical name when the form is known, else the phrase as written."""
+    form = normalise_name(name)
+    if not form:
+        return name.strip()
+    return aliases.get(form.lower()) or aliases.get(form.split()[-1].lower()) or name.strip(" ,")
+
+
+def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Quote]:
+    """Every quote and reported statement in one article."""
+    by_sentence = entities_by_sentence(article)
+    found: list[Quote] = []
+    last_person: str | None = None
+    previous_speaker: str | None = None
+    for sentence in article.sentences:
+        text = sentence.text
+        # Quotes blanked with same-length filler so entity offsets stay valid.
+        bare = QUOTE_PATTERN.sub(lambda m: "“" + "_" * (len(m.group(0)) - 2) + "”", text)
+        people = [
+            (e.start - sentence.start, e.end - sentence.start, _resolve(e.text, aliases))
+            for e in by_sentence.get(sentence.index, [])
+            if e.label == "PERSON" and "_" not in bare[e.start - sentence.start : e.end - sentence.start]
+        ]
+        quotes = [m for m in QUOTE_PATTERN.finditer(text) if len(m.group(1).split()) >= MIN_QUOTE_WORDS]
+        cues = [(m, _speaker_for_cue(bare, m, people, last_person, aliases)) for m in _SPEECH_VERB.finditer(bare)]
+        ref = article.ref(sentence.index)
+        used: set[int] = set()
+        sentence_speaker = None
+        for quote in quotes:
+            # The cue nearest the quote speaks it; with no cue, the previous sentence's speaker.
+            near = sorted(
+                (c for c in cues if c[1]),
+                key=lambda c: min(abs(c[0].start() - quote.end()), abs(quote.start() - c[0].end())),
+            )
+            if near:
+                cue, speaker = near[0]
+                used.add(cue.start())
+                how = cue.group(0)
+            elif previous_speaker and not cues:
+                speaker, how = previous_speaker, "previous sentence"
+            else:
+                continue
+            sentence_speaker = sentence_speaker or speaker
+            found.append(Quote(speaker, quote.group(1).strip(), DIRECT, how, [ref], [], 0))
+        quoted_speakers = {q.speaker for q in found if q.citations[0] == ref}
+        for cue, speaker in cues:
+            if speaker and cue.start() not in used and speaker not in quoted_speakers:
+                found.append(Quote(speaker, text, REPORTED, cue.group(0), [ref], [], 0))
+                quoted_speakers.add(speaker)
+                sentence_speaker = sentence_speaker or speaker
+        previous_speaker = sentence_speaker
+        if people:
+            last_person = people[-1][2]
+    return found
+
+
+def _same_quote(a: Quote, b: Quote) -> bool:
+    if a.kind != b.kind or (a.speaker and b.speaker and a.speaker != b.speaker):
+        return False
+    words_a, words_b = set(tokens(a.text)), set(tokens(b.text))
+    if not words_a or not words_b:
+        return False
+    return len(words_a & words_b) / min(len(words_a), len(words_b)) >= SAME_QUOTE_CONTAINMENT
+
+
+def build_quotes(
+    articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None, *, aliases: Mapping[str, str] | None = None
+) -> list[Quote]:
+    """Who said what: direct quotes first, then reported speech; each merged across outlets."""
+    source_of = source_of or {}
+    if aliases is None:
+        aliases = alias_index(build_actors(articles, source_of))
+    merged: list[tuple[Quote, set[str]]] = []
+    for article in articles:
+        outlet, source = outlet_of(article), source_key(article, source_of)
+        for quote in find_quotes(article, aliases):
+            for existing, sources in merged:
+                if _same_quote(existing, quote):
+                    existing.citations.extend(quote.citations)
+                    existing.speaker = existing.speaker or quote.speaker
+                    if outlet not in existing.outlets:
+                        existing.outlets.append(outlet)
+                    sources.add(source)
+                    break
+            else:
+                quote.outlets.append(outlet)
+                merged.append((quote, {source}))
+    quotes = []
+    for quote, sources in merged:
+        quote.independent_sources = len(sources)
+        quotes.append(quote)
+    quotes.sort(key=lambda q: (q.kind != DIRECT, -q.independent_sources, q.speaker is None))
+    return quotes

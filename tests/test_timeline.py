@@ -1,0 +1,108 @@
+"""Timeline: dates resolved against the publication date, inferred order without one, merged events."""
+
+from datetime import date
+
+import pytest
+
+from storyline.sections.timeline import DAY, MONTH, YEAR, build_timeline, parse_date
+
+MONDAY = date(2025, 3, 3)
+
+
+@pytest.mark.parametrize(
+    "text, before, expected, precision",
+    [
+        ("Friday", "The council will vote on ", date(2025, 3, 7), DAY),  # future tense: the coming Friday
+        ("Friday", "The council voted on ", date(2025, 2, 28), DAY),  # past tense: the last Friday
+        ("Monday", "she said on ", date(2025, 3, 3), DAY),
+        ("yesterday", "", date(2025, 3, 2), DAY),
+        ("Dec. 28", "", date(2024, 12, 28), DAY),  # nearest reading: last December, not next
+        ("Oct. 15", "", date(2024, 10, 15), DAY),
+        ("March 30", "", date(2025, 3, 30), DAY),
+        ("June 4, 2019", "", date(2019, 6, 4), DAY),
+    ],
+)
+def test_day_dates_resolve_to_the_reading_nearest_the_publication_date(text, before, expected, precision):
+    parsed = parse_date(text, MONDAY, context_before=before)
+    assert parsed.precision == precision
+    assert (parsed.year, parsed.month, parsed.day) == (expected.year, expected.month, expected.day)
+    assert parsed.year_known
+
+
+def test_month_season_and_year_precision():
+    late_january = parse_date("late January", MONDAY)
+    assert (late_january.precision, late_january.year, late_january.month, late_january.qualifier) == (MONTH, 2025, 1, "late")
+    last_month = parse_date("last month", MONDAY)
+    assert (last_month.precision, last_month.year, last_month.month) == (MONTH, 2025, 2)
+    assert parse_date("last summer", MONDAY).qualifier == "summer"
+    assert parse_date("last summer", MONDAY).year == 2024
+    assert (parse_date("2016", None).precision, parse_date("2016", None).year) == (YEAR, 2016)
+
+
+def test_without_publication_date_years_stay_unknown_and_relative_dates_are_dropped():
+    dec = parse_date("Dec. 28", None)
+    assert dec.year is None and not dec.year_known and "year unknown" in dec.label
+    assert parse_date("last month", None) is None
+    assert parse_date("six-year", MONDAY) is None  # a duration is not a date
+
+
+def test_dated_article_timeline_resolves_relative_dates(make_articles):
+    [article] = make_articles(
+        [
+            (
+                "Harbour Times",
+                "Fishers blocked the harbour mouth for two days last month. "
+                "The minister said on Monday that the contract will be signed on Friday. "
+                "An environmental survey is due in June.",
+                "2025-03-03T08:00:00",
+            )
+        ]
+    )
+    entries = build_timeline([article])
+    labels = [e.date.label for e in entries]
+    assert labels == ["Feb 2025", "3 Mar 2025", "7 Mar 2025", "Jun 2025"]
+    for entry in entries:  # every entry cites its exact sentence
+        ref = entry.citations[0]
+        assert article.cleaned.text[ref.start : ref.end] == entry.event
+
+
+def test_undated_month_days_span_the_shortest_time(make_articles):
+    [article] = make_articles(
+        [
+            (
+                "Undated Wire",
+                "Envoys met on Dec. 20 to plan the talks. A phone call on Dec. 28 settled the guest list. "
+                "The talks open on Jan. 23 in the capital.",
+            )
+        ]
+    )
+    entries = build_timeline([article])
+    assert [(e.date.month, e.date.day) for e in entries] == [(12, 20), (12, 28), (1, 23)]
+    assert all(not e.date.year_known for e in entries)
+    assert entries[-1].date.year_offset == entries[0].date.year_offset + 1
+
+
+def test_the_same_event_from_several_outlets_is_one_entry(make_articles):
+    articles = make_articles(
+        [
+            ("Outlet A", "The bridge over the Lerran river reopened to traffic on March 2, 2024 after repairs.", "2024-03-04"),
+            ("Outlet B", "Traffic returned to the repaired Lerran river bridge when it reopened on March 2, 2024.", "2024-03-05"),
+        ]
+    )
+    [entry] = build_timeline(articles)
+    assert (entry.date.year, entry.date.month, entry.date.day) == (2024, 3, 2)
+    assert len(entry.citations) == 2 and entry.outlets == ["Outlet A", "Outlet B"]
+
+
+def test_seed_timeline_orders_moscow_meeting_call_and_astana_talks(seed_articles):
+    entries = build_timeline(seed_articles)
+    position = {}
+    for i, entry in enumerate(entries):
+        key = (entry.date.month, entry.date.day)
+        position.setdefault(key, i)
+    assert position[(12, 20)] < position[(12, 28)] < position[(1, 23)]
+    moscow = entries[position[(12, 20)]]
+    assert "Moscow" in moscow.event
+    assert not moscow.date.year_known  # the seeds carry no publication dates: never a guessed year
+    call = entries[position[(12, 28)]]
+    assert "Kislyak" in call.event and "Flynn" in call.event
