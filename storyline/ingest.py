@@ -1,22 +1,42 @@
-"""Read articles from files and dumps: plain text, HTML, JSONL and CSV.
+"""Read articles from files and dumps: plain text, HTML pages, JSONL, CSV and Parquet.
 
-(Minimal first version: plain-text files only. To be extended.)
+``iter_articles`` streams (dumps can be larger than memory) and yields either an :class:`Article` or an
+:class:`InputError` for each input or row that could not be read, so one bad input never stops a
+batch; ``read_inputs`` collects the same stream. Each article keeps its raw input, gets a stable
+content-based id, its outlet (from the data, else the URL's domain, else the file name) and its
+publication date when known.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Mapping
+from urllib.parse import urlparse
 
-from storyline.errors import InputError
+from storyline.errors import InputError, require
 from storyline.models import Article
 
 log = logging.getLogger(__name__)
+
+# One article file larger than this is not an article (a log, a dump with the wrong extension, ...).
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+# A dump row (JSONL line, CSV record) may not be larger than one article either.
+MAX_ROW_BYTES = MAX_ARTICLE_BYTES
+FIELDS = ("url", "title", "text", "published", "outlet", "author")
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+PARQUET_SUFFIXES = {".parquet"}
 
 
 @dataclass
@@ -37,26 +57,301 @@ def article_id(outlet: str, title: str, text: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def read_text_article(path: Path) -> Article:
-    raw = path.read_text(encoding="utf-8")
+def outlet_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def parse_published(value: object, where: str) -> datetime | None:
+    """A publication date as naive UTC, or None (logged) when it is missing or not a real date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        from dateutil import parser as date_parser
+
+        try:
+            parsed = date_parser.parse(str(value))
+        except (ValueError, OverflowError, TypeError):
+            log.warning("%s: publication date %r is not a date; kept the article without it", where, value)
+            return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1.
+
+    Refuses binary data: NUL bytes in a text without a UTF-16 BOM, or mostly control characters.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("looks like UTF-16 but does not decode", input=where) from None
+    if b"\x00" in data[:65536]:
+        raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Not UTF-8: the usual legacy encoding of Western news pages. cp1252 is a superset of
+        # Latin-1's printable range; bytes it leaves undefined fall back to Latin-1.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        log.info("%s: not UTF-8, read as Windows-1252", where)
+    sample = text[:4096]
+    control = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if sample and control / len(sample) > 0.05:
+        raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
+    return text
+
+
+def _read_bytes(path: Path, limit: int | None) -> bytes:
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise InputError(
+                f"too large for one article ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB)",
+                input=where,
+                fix="split it, or give a JSONL/CSV dump with one article per row",
+            )
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError("permission denied", input=where) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", input=where) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", input=where) from None
+
+
+# --- one article from fields ------------------------------------------------------------------------
+
+
+def make_article(
+    record: Mapping[str, object],
+    *,
+    source: str,
+    raw: str,
+    raw_format: str,
+    default_outlet: str,
+) -> Article:
+    """Build an Article from a record with our field names; raises InputError when it has no text."""
+    text = str(record.get("text") or "").strip()
+    if not text:
+        raise InputError("no article text (field 'text' is missing or empty)", input=source,
+                         fix="map the right column with --field text=COLUMN")
+    url = str(record.get("url") or "").strip() or None
+    title = str(record.get("title") or "").strip()
+    outlet = str(record.get("outlet") or "").strip() or outlet_from_url(url) or default_outlet
+    author = str(record.get("author") or "").strip() or None
+    published = parse_published(record.get("published"), source)
+    return Article(
+        id=article_id(outlet, title, text),
+        title=title,
+        text=text,
+        outlet=outlet,
+        source=source,
+        url=url,
+        published=published,
+        author=author,
+        raw=raw,
+        raw_format=raw_format,
+    )
+
+
+def _map_fields(record: Mapping[str, object], fields: Mapping[str, str]) -> dict[str, object]:
+    """Rename the input's columns to ours: fields maps OURS -> THEIRS."""
+    return {ours: record.get(fields.get(ours, ours)) for ours in FIELDS}
+
+
+# --- readers ----------------------------------------------------------------------------------------
+
+
+def read_text_article(path: Path, raw: str) -> Article:
     lines = raw.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise InputError("the file is empty", input=str(path))
     title = lines[first].strip()
     text = "\n".join(lines[first + 1 :]).strip("\n")
-    outlet = path.stem
-    return Article(article_id(outlet, title, text), title, text, outlet, str(path), raw=raw, raw_format="text")
+    if not text.strip():
+        raise InputError("has a headline but no article text", input=str(path))
+    return make_article({"title": title, "text": text}, source=str(path), raw=raw, raw_format="text",
+                        default_outlet=path.stem)
 
 
-def read_inputs(paths: Iterable[str | Path]) -> IngestResult:
-    result = IngestResult()
-    for path in paths:
-        path = Path(path)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
+def extract_html(html: str, *, source: str, url: str | None = None, default_outlet: str = "") -> Article:
+    """Main text and metadata of a news page (trafilatura), paragraphs separated by blank lines."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    if document is None or not (document.text or "").strip():
+        raise InputError("HTML page with no article text", input=source)
+    # trafilatura separates paragraphs with one newline; our stages expect a blank line between them.
+    text = "\n\n".join(line.strip() for line in document.text.splitlines() if line.strip())
+    page_url = url or document.url
+    record = {
+        "title": document.title or "",
+        "text": text,
+        "url": page_url,
+        "outlet": document.sitename or None,
+        "author": document.author,
+        "published": document.date,
+    }
+    return make_article(record, source=source, raw=html, raw_format="html",
+                        default_outlet=default_outlet or outlet_from_url(page_url) or "unknown")
+
+
+def _iter_jsonl(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            where = f"{path}:{number}"
+            if not line.strip():
+                continue
+            if len(line) > MAX_ROW_BYTES:
+                yield InputError(f"row too large ({len(line) / 1e6:.1f} MB)", input=where)
+                continue
             try:
-                result.articles.append(read_text_article(file))
+                raw = line.decode("utf-8-sig").strip()
+                record = json.loads(raw)
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                yield InputError(f"not valid JSON ({exc})", input=where)
+                continue
+            if not isinstance(record, dict):
+                yield InputError("a JSONL row must be an object", input=where)
+                continue
+            try:
+                yield make_article(_map_fields(record, fields), source=where, raw=raw, raw_format="jsonl",
+                                   default_outlet=path.stem)
             except InputError as exc:
-                result.errors.append(exc)
+                yield exc
+
+
+def _iter_csv(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
+    csv.field_size_limit(MAX_ROW_BYTES)
+    text = decode_text(_read_bytes(path, None), str(path))
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield InputError(f"malformed CSV ({exc})", input=f"{path}:{line}")
+            return  # the reader cannot resynchronise after a quoting error
+        where = f"{path}:{line}"
+        if None in row:  # more cells than the header has columns
+            yield InputError("row has more cells than the header", input=where)
+            continue
+        raw = delimiter.join(value or "" for value in row.values())
+        try:
+            yield make_article(_map_fields(row, fields), source=where, raw=raw, raw_format="csv",
+                               default_outlet=path.stem)
+        except InputError as exc:
+            yield exc
+
+
+def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
+    parquet = require("pyarrow.parquet", extra="scale", purpose="reading Parquet dumps")
+    try:
+        table_file = parquet.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        yield InputError(f"not a readable Parquet file ({exc})", input=str(path))
+        return
+    row_number = 0
+    for batch in table_file.iter_batches(batch_size=1024):
+        for record in batch.to_pylist():
+            row_number += 1
+            where = f"{path}#row={row_number}"
+            try:
+                yield make_article(_map_fields(record, fields), source=where, raw=json.dumps(record, default=str),
+                                   raw_format="parquet", default_outlet=path.stem)
+            except InputError as exc:
+                yield exc
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def _iter_file(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _iter_jsonl(path, fields)
+        return
+    if suffix in CSV_SUFFIXES:
+        yield from _iter_csv(path, fields)
+        return
+    if suffix in PARQUET_SUFFIXES:
+        yield from _iter_parquet(path, fields)
+        return
+    raw = decode_text(_read_bytes(path, MAX_ARTICLE_BYTES), str(path))
+    if not raw.strip():
+        raise InputError("the file is empty", input=str(path))
+    if suffix in HTML_SUFFIXES or _looks_like_html(raw):
+        yield extract_html(raw, source=str(path), default_outlet=path.stem)
+    else:
+        yield read_text_article(path, raw)
+
+
+def _is_project_file(path: Path) -> bool:
+    """README/LICENSE files beside a pile of articles describe the pile; they are not articles."""
+    return path.name.upper().startswith(("README", "LICENSE", "LICENCE", "CHANGELOG"))
+
+
+def _expand(path: Path) -> Iterator[Path | InputError]:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            relative = child.relative_to(path).parts
+            if child.is_file() and not any(part.startswith(".") for part in relative) and not _is_project_file(child):
+                yield child
+    elif path.exists() or path.is_symlink():
+        yield path
+    else:
+        yield InputError("no such file or directory", input=str(path))
+
+
+def iter_articles(
+    paths: Iterable[str | Path], *, fields: Mapping[str, str] | None = None
+) -> Iterator[Article | InputError]:
+    """Every article in the inputs, in order, or an InputError for each input or row that failed."""
+    fields = dict(fields or {})
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        from storyline.errors import ConfigError
+
+        raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", fix=f"map one of: {', '.join(FIELDS)}")
+    for given in paths:
+        for item in _expand(Path(given)):
+            if isinstance(item, InputError):
+                yield item
+                continue
+            try:
+                yield from _iter_file(item, fields)
+            except InputError as exc:
+                yield exc
+
+
+def read_inputs(paths: Iterable[str | Path], *, fields: Mapping[str, str] | None = None) -> IngestResult:
+    result = IngestResult()
+    for item in iter_articles(paths, fields=fields):
+        if isinstance(item, InputError):
+            result.errors.append(item)
+        else:
+            result.articles.append(item)
     return result

@@ -178,7 +178,11 @@ def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
         outlets = f" ({len(e['outlets'])} outlets)" if len(e["outlets"]) > 1 else ""
         lines.append(f"- **{_md_escape(e['date']['label'])}**: {_md_escape(e['event'])} {_refs_md(e['citations'])}{outlets}")
     if any(not e["date"]["year_known"] for e in items):
-        lines += ["", "*Year unknown: no publication date; the order is inferred from the dates in each article.*"]
+        lines += [
+            "",
+            "*Years marked unknown or inferred: those articles carry no publication date; "
+            "their order is inferred from the dates they give.*",
+        ]
     return lines
 
 

@@ -32,7 +32,10 @@ def test_seed_actors_are_merged_across_spellings(seed_articles):
 def test_aliases_titles_and_counts_per_outlet(make_articles):
     articles = make_articles(
         [
-            ("Daily One", "President Trump met Canadian Prime Minister Justin Trudeau on Monday. Trump said the talks went well."),
+            (
+                "Daily One",
+                "President Trump met Canadian Prime Minister Justin Trudeau on Monday. Trump said the talks went well.",
+            ),
             ("Daily Two", "Donald Trump hosted Justin Trudeau at the White House. Follow us on Twitter for updates."),
         ]
     )

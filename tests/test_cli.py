@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -25,9 +26,10 @@ def test_seeds_markdown_briefing_says_what_happened(capsys, seeds_dir):
     assert out.startswith("# ")
     assert "## Summary" in out and "## Sources" in out and "## Citations" in out
     summary = out.split("## Summary", 1)[1].split("\n## ", 1)[0].lower()
+    sentences = [s for s in re.split(r"(?<=[.!?”])\s+(?:\[\d+\])+\s*", summary) if s.strip()]
     # The core facts of the seed story: no US delegation; the ambassador to Kazakhstan attends instead.
-    assert "delegation" in summary
-    assert "ambassador" in summary and "kazakhstan" in summary
+    assert any("delegation" in s and re.search(r"\bnot\b|won.t|declin", s) for s in sentences), summary
+    assert any("ambassador to kazakhstan" in s and ("us" in s.split() or "u.s." in s) for s in sentences), summary
     # Nothing from the boilerplate reaches the briefing's summary.
     for junk in ("BooBooBaby", "Last 5 posts", "Follow @DNewsHQ", "REUTERS/", "republish"):
         assert junk not in summary

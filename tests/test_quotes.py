@@ -38,19 +38,29 @@ def test_speaker_patterns(make_articles):
 
 def test_quote_in_the_sentence_after_its_attribution(make_articles):
     [article] = make_articles(
-        [("Valley News", "Governor Karen Walsh visited the flood victims on Sunday. She said help was coming. “We will not leave anyone behind.”")]
+        [
+            (
+                "Valley News",
+                "Governor Karen Walsh visited the flood victims on Sunday. She said help was coming. “We will not leave anyone behind.”",
+            )
+        ]
     )
     quotes = build_quotes([article])
     assert _speaker_of(quotes, "leave anyone behind") == "Karen Walsh"
 
 
 def test_same_quote_in_several_outlets_is_one_entry_and_a_wire_copy_counts_once(make_articles):
-    wire = "“Our boats were here first, and they will be here after,” union chair Oskar Brenn told the crowd on the quay."
+    wire = (
+        "“Our boats were here first, and they will be here after,” union chair Oskar Brenn told the crowd on the quay."
+    )
     articles = make_articles(
         [
             ("Wire Site A", wire),
             ("Wire Site B", wire),
-            ("Column", "Brenn put it best: “Our boats were here first, and they will be here after,” said Oskar Brenn, to cheers."),
+            (
+                "Column",
+                "Brenn put it best: “Our boats were here first, and they will be here after,” said Oskar Brenn, to cheers.",
+            ),
         ]
     )
     source_of = {articles[0].id: "wire", articles[1].id: "wire", articles[2].id: "Column"}

@@ -31,7 +31,12 @@ def test_day_dates_resolve_to_the_reading_nearest_the_publication_date(text, bef
 
 def test_month_season_and_year_precision():
     late_january = parse_date("late January", MONDAY)
-    assert (late_january.precision, late_january.year, late_january.month, late_january.qualifier) == (MONTH, 2025, 1, "late")
+    assert (late_january.precision, late_january.year, late_january.month, late_january.qualifier) == (
+        MONTH,
+        2025,
+        1,
+        "late",
+    )
     last_month = parse_date("last month", MONDAY)
     assert (last_month.precision, last_month.year, last_month.month) == (MONTH, 2025, 2)
     assert parse_date("last summer", MONDAY).qualifier == "summer"
@@ -85,8 +90,16 @@ def test_undated_month_days_span_the_shortest_time(make_articles):
 def test_the_same_event_from_several_outlets_is_one_entry(make_articles):
     articles = make_articles(
         [
-            ("Outlet A", "The bridge over the Lerran river reopened to traffic on March 2, 2024 after repairs.", "2024-03-04"),
-            ("Outlet B", "Traffic returned to the repaired Lerran river bridge when it reopened on March 2, 2024.", "2024-03-05"),
+            (
+                "Outlet A",
+                "The bridge over the Lerran river reopened to traffic on March 2, 2024 after repairs.",
+                "2024-03-04",
+            ),
+            (
+                "Outlet B",
+                "Traffic returned to the repaired Lerran river bridge when it reopened on March 2, 2024.",
+                "2024-03-05",
+            ),
         ]
     )
     [entry] = build_timeline(articles)
@@ -106,3 +119,22 @@ def test_seed_timeline_orders_moscow_meeting_call_and_astana_talks(seed_articles
     assert not moscow.date.year_known  # the seeds carry no publication dates: never a guessed year
     call = entries[position[(12, 28)]]
     assert "Kislyak" in call.event and "Flynn" in call.event
+
+
+def test_an_undated_article_borrows_the_year_of_the_same_event_dated_elsewhere(make_articles):
+    articles = make_articles(
+        [
+            (
+                "Dated Daily",
+                "Envoys from three countries met in Vienna on Dec. 20 to plan the peace talks.",
+                "2016-12-22T09:00",
+            ),
+            ("Undated Blog", "Envoys met in Vienna on Dec. 20 to plan the talks. The talks open on Jan. 23 in Astana."),
+        ]
+    )
+    entries = build_timeline(articles)
+    december = next(e for e in entries if e.date.month == 12)
+    assert december.date.year == 2016 and december.outlets == ["Dated Daily", "Undated Blog"]
+    january = next(e for e in entries if e.date.month == 1)
+    assert january.date.year == 2017 and not january.date.year_known  # inferred, and shown as such
+    assert "year inferred" in january.date.label and "Dated Daily" in january.date.basis

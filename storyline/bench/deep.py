@@ -62,7 +62,8 @@ def _resolve(ref: dict, shared: Path, cache: dict) -> str | None:
 
             text = path.read_text(encoding="utf-8", errors="replace")
             cache[path] = {
-                hashlib.sha1(s.text.strip().encode()).hexdigest()[:12]: s.text for s in split_sentences(text, PysbdSplitter())
+                hashlib.sha1(s.text.strip().encode()).hexdigest()[:12]: s.text
+                for s in split_sentences(text, PysbdSplitter())
             }
     sentences = cache[path]
     return sentences.get(ref["sha1"]) if sentences else None
@@ -81,7 +82,11 @@ def load_claim_pairs(path: Path = CLAIM_PAIRS, shared: Path = DEFAULT_SHARED) ->
             continue
         pairs.append(
             ClaimPair(
-                a, b, _date(item["a"].get("published")), _date(item["b"].get("published")), item["label"],
+                a,
+                b,
+                _date(item["a"].get("published")),
+                _date(item["b"].get("published")),
+                item["label"],
                 item["a"].get("dataset", "written"),
             )
         )
@@ -125,7 +130,8 @@ def evaluate_contradictions(pairs: list[ClaimPair], embedder) -> dict:
         "kind_accuracy": round(kind_right / tp, 3) if tp else 0.0,
         "confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
         "errors": [
-            {"error": e, "kind": kind, "origin": p.origin, "a": p.text_a[:160], "b": p.text_b[:160]} for e, kind, p in errors
+            {"error": e, "kind": kind, "origin": p.origin, "a": p.text_a[:160], "b": p.text_b[:160]}
+            for e, kind, p in errors
         ],
     }
 
@@ -142,7 +148,11 @@ def time_sections(cluster_dir: Path, repeat: int) -> dict:
     # DUC documents are one paragraph with no headline line, so they are read as whole bodies here.
     documents = sorted((cluster_dir / "docs").glob("*.txt"))
     cleaned = [
-        clean_article(Article(article_id(path.stem, path.stem, text), path.stem, text, f"{cluster_dir.name}/{path.stem}", str(path)))
+        clean_article(
+            Article(
+                article_id(path.stem, path.stem, text), path.stem, text, f"{cluster_dir.name}/{path.stem}", str(path)
+            )
+        )
         for path in documents
         for text in [path.read_text(encoding="utf-8", errors="replace")]
     ]
@@ -169,7 +179,9 @@ def time_sections(cluster_dir: Path, repeat: int) -> dict:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared evaluation data (../shared/data)")
+    parser.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help="the shared evaluation data (../shared/data)"
+    )
     parser.add_argument("--cluster", default="d30001t", help="DUC 2004 cluster timed as the 10-article story")
     parser.add_argument("--repeat", type=int, default=5, help="warm runs (the median is reported)")
     parser.add_argument("--pairs", type=Path, default=CLAIM_PAIRS, help="labelled claim pairs (JSONL)")
@@ -194,10 +206,14 @@ def run(args: argparse.Namespace) -> int:
     t, c = results["time"], results["contradictions"]
     if t:
         print(f"deep briefing, {t['articles']} articles / {t['sentences']} sentences ({t['story']}):")
-        print(f"  sections warm median {t['sections_warm_median_s']:.3f} s (first {t['sections_first_s']:.3f} s); "
-              f"analysis of the same articles {t['analysis_s']:.3f} s; ratio {t['sections_over_analysis']}")
+        print(
+            f"  sections warm median {t['sections_warm_median_s']:.3f} s (first {t['sections_first_s']:.3f} s); "
+            f"analysis of the same articles {t['analysis_s']:.3f} s; ratio {t['sections_over_analysis']}"
+        )
     print(f"contradictions on {c['pairs']} labelled pairs ({c['positives']} conflicting, {missing} unreadable here):")
-    print(f"  precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  kind accuracy {c['kind_accuracy']:.3f}")
+    print(
+        f"  precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  kind accuracy {c['kind_accuracy']:.3f}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -24,8 +24,20 @@ log = logging.getLogger(__name__)
 SECTION_NAMES = ("timeline", "actors", "quotes", "facts", "contradictions", "framing")
 
 __all__ = [
-    "Actor", "Contradiction", "Fact", "OutletFraming", "Quote", "TimelineEntry", "SECTION_NAMES", "build_actors",
-    "build_contradictions", "build_facts", "build_framing", "build_quotes", "build_sections", "build_timeline",
+    "Actor",
+    "Contradiction",
+    "Fact",
+    "OutletFraming",
+    "Quote",
+    "TimelineEntry",
+    "SECTION_NAMES",
+    "build_actors",
+    "build_contradictions",
+    "build_facts",
+    "build_framing",
+    "build_quotes",
+    "build_sections",
+    "build_timeline",
 ]
 
 

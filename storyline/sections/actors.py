@@ -32,36 +32,72 @@ _KIND = {"PERSON": PERSON, "ORG": ORGANISATION, "GPE": PLACE, "LOC": PLACE, "FAC
 # different surnames that share letters stay below (Kerry/Kirby 0.6, Krol/Kerry 0.44).
 SPELLING_SIMILARITY = 0.8
 
-TITLE_WORDS = frozenset(
-    """
+TITLE_WORDS = frozenset("""
     president president-elect vice prime minister secretary ambassador spokesman spokeswoman spokesperson
     adviser advisor envoy director chief chairman chairwoman chair ceo executive senator sen. rep.
     representative governor mayor general gen. admiral colonel col. lieutenant commander leader king queen
     prince princess pope judge justice chancellor nominee official officer head founder curator minister
     correspondent editor analyst professor prof. dr. doctor mr. mrs. ms. sir lord lady fm counterpart
     attorney deputy commissioner speaker botanist columnist economist
-    """.split()
-)
+    """.split())
 # Honorifics dropped from the name itself (the role keeps them).
 _HONORIFIC = re.compile(
     r"^(?:(?:U\.?S\.?|US|former|then|acting|deputy|vice|the|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sen\.?|Rep\.?|Gov\.?|Gen\.?|Col\.?|Prof\.?|President(?:-elect)?|Prime Minister|Secretary(?: of State)?|Foreign Minister|Minister|Ambassador|Chancellor|King|Queen|Prince|Pope|Judge|Senator|Governor|Mayor|General)\s+)+"
 )
 # Alias table for the places and bodies news names in many forms.
 ALIASES = {
-    "us": "United States", "u.s.": "United States", "usa": "United States", "u.s.a.": "United States",
-    "united states": "United States", "united states of america": "United States", "america": "United States",
-    "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom", "great britain": "United Kingdom",
-    "un": "United Nations", "u.n.": "United Nations", "russian federation": "Russia", "eu": "European Union",
-    "washington d.c.": "Washington", "washington, d.c.": "Washington", "isis": "Islamic State", "isil": "Islamic State",
-    "u.s. department of state": "State Department", "us state department": "State Department",
-    "u.s. state department": "State Department", "department of state": "State Department",
+    "us": "United States",
+    "u.s.": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "united states": "United States",
+    "united states of america": "United States",
+    "america": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "un": "United Nations",
+    "u.n.": "United Nations",
+    "russian federation": "Russia",
+    "eu": "European Union",
+    "washington d.c.": "Washington",
+    "washington, d.c.": "Washington",
+    "isis": "Islamic State",
+    "isil": "Islamic State",
+    "u.s. department of state": "State Department",
+    "us state department": "State Department",
+    "u.s. state department": "State Department",
+    "department of state": "State Department",
 }
 # Names spaCy's small model tags as people or organisations that are platforms, not actors.
 NOT_ACTORS = frozenset(
     "twitter facebook instagram youtube tiktok reddit whatsapp telegram linkedin google pixabay getty reuters/ "
     "advertisement share image source".split()
 )
-_NAME_PARTICLES = frozenset({"al", "al-", "de", "del", "della", "da", "di", "van", "von", "der", "bin", "ibn", "la", "le", "el", "of", "and", "for", "the"})
+_NAME_PARTICLES = frozenset(
+    {
+        "al",
+        "al-",
+        "de",
+        "del",
+        "della",
+        "da",
+        "di",
+        "van",
+        "von",
+        "der",
+        "bin",
+        "ibn",
+        "la",
+        "le",
+        "el",
+        "of",
+        "and",
+        "for",
+        "the",
+    }
+)
 
 
 @dataclass
@@ -98,7 +134,7 @@ class _Cluster:
 
 def normalise_name(text: str) -> str:
     """The bare name: no leading "the", honorifics or titles, no possessive, no stray punctuation."""
-    text = text.replace("’", "'").strip(" \t\n,;:\"“”()[]")
+    text = text.replace("’", "'").strip(' \t\n,;:"“”()[]')
     text = re.sub(r"'s?$", "", text).strip()
     text = re.sub(r"^(?:the|The)\s+", "", text)
     text = _HONORIFIC.sub("", text).strip()
@@ -145,11 +181,14 @@ def _same_person(a: str, b: str) -> bool:
     if not first_a or not first_b:
         return True  # "Lavrov" joins "Sergei Lavrov"
     return _similar(first_a[0].lower().rstrip("."), first_b[0].lower().rstrip(".")) or (
-        first_a[0][0].lower() == first_b[0][0].lower() and (len(first_a[0].rstrip(".")) == 1 or len(first_b[0].rstrip(".")) == 1)
+        first_a[0][0].lower() == first_b[0][0].lower()
+        and (len(first_a[0].rstrip(".")) == 1 or len(first_b[0].rstrip(".")) == 1)
     )
 
 
-_INSIDE_TITLE = re.compile(r"\b(?:Secretary|Minister|Ministry|Department|Ambassador|Director|Chief)\s+(?:of|to|for)\s+(?:the\s+)?$")
+_INSIDE_TITLE = re.compile(
+    r"\b(?:Secretary|Minister|Ministry|Department|Ambassador|Director|Chief)\s+(?:of|to|for)\s+(?:the\s+)?$"
+)
 # Lower-case words allowed inside a title before a name ("Iranian foreign minister Mohammad Javad Zarif").
 _TITLE_MODIFIERS = "foreign|national|security|prime|defense|defence|interior|finance|press|chief|executive|former|deputy|state|union|opposition|party|government|harbour|environment|agency"
 _TITLE_ALTERNATION = "|".join(re.escape(w) for w in sorted(TITLE_WORDS, key=len, reverse=True))
@@ -160,7 +199,9 @@ _ROLE_AFTER = re.compile(
     r"^,\s+((?:the\s+|a\s+|an\s+)?[^,.;“”\"]{3,80}?)(?:,|\.|;|$|\s+(?:said|says|told|stated|added|wrote)\b)"
 )
 _APPOSITIVE_BEFORE = re.compile(r"((?:\b[A-Z][\w.-]*(?:'s|’s)\s+)[^,;“”\"]{3,60}?(?:,\s*[A-Z][\w. ]{1,20})?),\s*$")
-_LEADING_FILLER = re.compile(r"^(?:(?:The|A|An|On|In|At|And|But|Meanwhile|According|Previously|As|When|Then|Under|After|Before|Just)\s+)+")
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:The|A|An|On|In|At|And|But|Meanwhile|According|Previously|As|When|Then|Under|After|Before|Just)\s+)+"
+)
 
 
 def _has_title(text: str) -> bool:
@@ -245,6 +286,16 @@ def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] |
         key = (_KIND[m.label], m.form.lower())
         others.setdefault(key, _Cluster(_KIND[m.label])).mentions.append(m)
 
+    # A one-word organisation that ends a longer one joins it when that is unambiguous ("the Post" ->
+    # "Washington Post", like a surname joins a full name).
+    for (kind, form), cluster in list(others.items()):
+        if kind != ORGANISATION or " " in form:
+            continue
+        longer = [k for k in others if k[0] == kind and " " in k[1] and k[1].split()[-1] == form]
+        if len(longer) == 1:
+            others[longer[0]].mentions.extend(cluster.mentions)
+            del others[(kind, form)]
+
     actors = []
     for cluster in people + list(others.values()):
         real = [m for m in cluster.mentions if m.article >= 0]
@@ -263,7 +314,9 @@ def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] |
     return unique
 
 
-def _to_actor(kind: str, mentions: list[_Mention], articles: list[AnalyzedArticle], source_of: Mapping[str, str]) -> Actor:
+def _to_actor(
+    kind: str, mentions: list[_Mention], articles: list[AnalyzedArticle], source_of: Mapping[str, str]
+) -> Actor:
     forms = Counter(m.form for m in mentions)
     # Canonical: the most frequent form among the longest ones (full names over bare surnames).
     longest = max(len(f.split()) for f in forms)

@@ -11,8 +11,7 @@ import numpy as np
 from storyline.models import AnalyzedArticle, Entity, SentenceRef
 
 # Function words left out of content-word overlap (a short list: the rules only need rough overlap).
-STOPWORDS: frozenset[str] = frozenset(
-    """
+STOPWORDS: frozenset[str] = frozenset("""
     a an the and or but nor of to in on at by for from with without as into onto over under about after
     before between during since until than that this these those there here it its it's is are was were be
     been being am has have had having do does did will would shall should can could may might must not no
@@ -20,8 +19,7 @@ STOPWORDS: frozenset[str] = frozenset(
     which what when where why how also only just very more most much many some any all each both other
     such so too then than if while because though although however yet still even again further once up
     down out off said says say told according mr mrs ms s t
-    """.split()
-)
+    """.split())
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 

@@ -20,21 +20,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Mapping
 
-import numpy as np
 
 from storyline.attribution import ATTRIBUTED, attribution_cue, classify_sentence
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.actors import ALIASES
 from storyline.sections.common import STOPWORDS, SentenceTable, content_words, outlet_of, overlap, source_key
-from storyline.sections.timeline import _DAY_MONTH, _ISO, _MONTH_DAY, parse_date
+from storyline.sections.timeline import DAY_MONTH_PATTERN, ISO_DATE_PATTERN, MONTH_DAY_PATTERN, parse_date
 
 POLARITY, NUMBER, DATE, ACTOR = "polarity", "number", "date", "actor"
 
-# Pairing thresholds, calibrated on tests/data/claim_pairs.jsonl (see storyline/bench/deep.py): true
-# conflicting pairs score 0.35-0.9; below 0.35 sentences rarely share a claim.
+# Pairing thresholds, set while reading tests/data/claim_pairs.jsonl (97 pairs; precision 0.786, recall
+# 0.786 with these values, `storyline bench deep`): true conflicting pairs score 0.38-0.99 in cosine;
+# below 0.35 sentences rarely share a claim.
 CANDIDATE_SIMILARITY = 0.35
 NUMBER_SIMILARITY = 0.6  # numbers are compared only between sentences about the same thing
 NUMBER_OVERLAP = 0.35
@@ -47,34 +48,64 @@ MAX_CONTRADICTIONS = 20
 # Action groups: words affirming the action, words denying it. Extend here, not in the rules.
 ACTION_GROUPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "attend": (
-        frozenset("attend attends attending attended attendance participate participates participating participated participation join joins joining joined present send sends sending sent".split()),
-        frozenset("decline declines declined declining skip skips skipped skipping boycott boycotts boycotted boycotting absent absence stay-away turn-down turned-down turning-down refuse refuses refused withdraw withdrew withdrawn".split()),
+        frozenset(
+            "attend attends attending attended attendance participate participates participating participated participation join joins joining joined present send sends sending sent".split()
+        ),
+        frozenset(
+            "decline declines declined declining skip skips skipped skipping boycott boycotts boycotted boycotting absent absence stay-away turn-down turned-down turning-down refuse refuses refused withdraw withdrew withdrawn".split()
+        ),
     ),
     "invite": (
         frozenset("invite invites invited inviting invitation welcome welcomed".split()),
         frozenset("uninvited unwelcome exclude excludes excluded excluding snub snubbed left-out".split()),
     ),
     "happen": (
-        frozenset("sign signs signed signing hold holds held go-ahead proceed proceeds proceeded take-place took-place".split()),
-        frozenset("postpone postpones postponed delay delays delayed cancel cancels cancelled canceled call-off called-off scrap scrapped slip suspend suspended".split()),
+        frozenset(
+            "sign signs signed signing hold holds held go-ahead proceed proceeds proceeded take-place took-place".split()
+        ),
+        frozenset(
+            "postpone postpones postponed delay delays delayed cancel cancels cancelled canceled call-off called-off scrap scrapped slip suspend suspended".split()
+        ),
     ),
     "agree": (
         frozenset("agree agrees agreed accept accepts accepted approve approves approved pass passed".split()),
         frozenset("reject rejects rejected veto vetoed oppose opposes opposed collapse collapsed".split()),
     ),
-    "confirm": (frozenset("confirm confirms confirmed admit admits admitted".split()), frozenset("deny denies denied".split())),
+    "confirm": (
+        frozenset("confirm confirms confirmed admit admits admitted".split()),
+        frozenset("deny denies denied".split()),
+    ),
     "rise": (
         frozenset("rise rises rose risen increase increases increased grow grows grew".split()),
         frozenset("fall falls fell fallen decrease decreases decreased drop drops dropped shrink shrank".split()),
     ),
     "win": (frozenset("win wins won winning".split()), frozenset("lose loses lost losing defeated".split())),
-    "open": (frozenset("open opens opened reopen reopened".split()), frozenset("close closes closed shut shuts".split())),
-    "alive": (frozenset("survive survived survives alive rescued".split()), frozenset("die died dies dead killed".split())),
-    "allow": (frozenset("allow allows allowed permit permits permitted legal".split()), frozenset("ban bans banned prohibit prohibited illegal forbid forbidden".split())),
+    "open": (
+        frozenset("open opens opened reopen reopened".split()),
+        frozenset("close closes closed shut shuts".split()),
+    ),
+    "alive": (
+        frozenset("survive survived survives alive rescued".split()),
+        frozenset("die died dies dead killed".split()),
+    ),
+    "allow": (
+        frozenset("allow allows allowed permit permits permitted legal".split()),
+        frozenset("ban bans banned prohibit prohibited illegal forbid forbidden".split()),
+    ),
 }
-_MULTIWORD = {"stay away": "stay-away", "turn down": "turn-down", "turned down": "turned-down", "turning down": "turning-down",
-              "left out": "left-out", "go ahead": "go-ahead", "take place": "take-place", "took place": "took-place",
-              "call off": "call-off", "called off": "called-off", "be present": "present"}
+_MULTIWORD = {
+    "stay away": "stay-away",
+    "turn down": "turn-down",
+    "turned down": "turned-down",
+    "turning down": "turning-down",
+    "left out": "left-out",
+    "go ahead": "go-ahead",
+    "take place": "take-place",
+    "took place": "took-place",
+    "call off": "call-off",
+    "called off": "called-off",
+    "be present": "present",
+}
 NEGATORS = frozenset(
     "not n't no never nor without cannot can't won't didn't doesn't don't isn't wasn't aren't weren't hasn't "
     "haven't wouldn't couldn't neither unable declined refused failed instead".split()
@@ -94,16 +125,37 @@ OBJECT_WINDOW = 6  # tokens after it that say what the action is about
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|[0-9][0-9,.]*|[.,;:!?()“”\"—–]")
 _CLAUSE_END = {".", ";", ":", "!", "?", "—", "–", "(", ")", "“", "”", '"', ","}
 _CAPITALISED_RUN = re.compile(r"\b(?:[A-Z][\w.’'-]*)(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w.’'-]*)*")
-_SENTENCE_START_WORDS = frozenset("The A An According In On At But And As After Before When While Meanwhile However Previously It This That There They He She We I If Although Contrary Officials Last Just Under".split())
+_SENTENCE_START_WORDS = frozenset(
+    "The A An According In On At But And As After Before When While Meanwhile However Previously It This That There They He She We I If Although Contrary Officials Last Just Under".split()
+)
 _CALENDAR_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december jan feb mar apr jun jul aug sep sept oct nov dec today".split()
 )
 # Durations ("two years in prison", "five years or more") usually measure different things; not compared.
 DURATION_UNITS = frozenset("year month week day hour minute second decade century".split())
-_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*|-)(million|billion|thousand|hundred)?(?:-|\s+)(?:of\s+)?([a-z][a-z-]+)")
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                 "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*|-)(million|billion|thousand|hundred)?(?:-|\s+)(?:of\s+)?([a-z][a-z-]+)"
+)
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
 _MULTIPLIER = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _UNIT_STOP = frozenset("and or to of the a in on at by for with per than".split())
 
@@ -153,14 +205,18 @@ def _words(text: str) -> list[str]:
 
 # Words of the lexicon that are too general alone: they count only with one of these words soon after.
 NEEDS_OBJECT = {
-    w: frozenset("delegation delegations representative representatives team envoy envoys officials minister ambassador".split())
+    w: frozenset(
+        "delegation delegations representative representatives team envoy envoys officials minister ambassador".split()
+    )
     for w in ("send", "sends", "sending", "sent", "present")
 }
 _DETERMINERS = frozenset("a an the another any this that every".split())
 HOLDER_WINDOW = 10  # tokens before an action word searched for the actor it belongs to
+HOLDER_WORDS = 6  # of which the last few plain words may name it too
 
 
-def find_actions(text: str) -> list[_Action]:
+@lru_cache(maxsize=4096)  # each sentence is compared with many others; read it once
+def find_actions(text: str) -> tuple[_Action, ...]:
     """Each action-lexicon word in the sentence with its polarity, tense, modality and actors."""
     words = _words(text)
     cased = _WORD.findall(_join_multiword(text.replace("’", "'")))
@@ -171,7 +227,12 @@ def find_actions(text: str) -> list[_Action]:
                 continue
             if word in NEEDS_OBJECT and not NEEDS_OBJECT[word] & set(words[i + 1 : i + 5]):
                 continue
-            if i and words[i - 1] in _DETERMINERS and word in {"sign", "signs", "present", "close", "drop", "ban", "win", "permit", "permits", "pass", "hold"}:
+            if (
+                i
+                and words[i - 1] in _DETERMINERS
+                and word
+                in {"sign", "signs", "present", "close", "drop", "ban", "win", "permit", "permits", "pass", "hold"}
+            ):
                 continue  # "yet another sign", "the present": nouns, not the action
             window: list[str] = []
             for w in reversed(words[max(0, i - NEGATION_WINDOW) : i]):
@@ -180,7 +241,11 @@ def find_actions(text: str) -> list[_Action]:
                 window.append(w)
             negator = next((w for w in window if w in NEGATORS or w.endswith("n't")), None)
             affirmed = (word in positive) != (negator is not None)
-            if any(w in _FUTURE for w in window) or "to" in window[:2] and any(w in {"set", "due", "going"} for w in window):
+            if (
+                any(w in _FUTURE for w in window)
+                or "to" in window[:2]
+                and any(w in {"set", "due", "going"} for w in window)
+            ):
                 tense = "future"
             elif word.endswith("ed") or word in _IRREGULAR_PAST or any(w in _PAST_AUX for w in window):
                 tense = "past"
@@ -198,14 +263,19 @@ def find_actions(text: str) -> list[_Action]:
                 if w in {".", ";", ":", "(", ")", "“", "”", '"'}:
                     break
                 before.insert(0, w)
-            holders = actor_anchors(" ".join(before))
-            if not holders:  # "The company will close ...": the subject noun stands in for a name
-                holders = {w.lower() for w in before[-6:] if w.isalpha() and w.lower() not in STOPWORDS | NEGATORS | _FUTURE}
+            # Names before the word, and the last plain words (a subject such as "the company" or
+            # "the government" stands in for a name).
+            holders = actor_anchors(" ".join(before)) | {
+                w.lower()
+                for w in before[-HOLDER_WORDS:]
+                if w.isalpha() and w.islower() and w not in STOPWORDS | NEGATORS | _FUTURE
+            }
             actions.append(_Action(group, word, affirmed, negator, tense, hypothetical, holders, objects))
-    return actions
+    return tuple(actions)
 
 
-def actor_anchors(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def actor_anchors(text: str) -> frozenset[str]:
     """Named things in the sentence (capitalised runs), normalised through the alias table."""
     anchors = set()
     for match in _CAPITALISED_RUN.finditer(text.replace("’", "'")):
@@ -223,16 +293,17 @@ def actor_anchors(text: str) -> set[str]:
             alias = ALIASES.get(word.lower())
             if alias:
                 anchors.add(alias.lower())
-    return anchors
+    return frozenset(anchors)
 
 
 _LOWER_BOUND = re.compile(r"(?:more than|over|at least|upwards of|exceeding)\s+$")
 _UPPER_BOUND = re.compile(r"(?:fewer than|less than|under|up to|at most|nearly|almost)\s+$")
 
 
+@lru_cache(maxsize=4096)
 def _numbers(text: str) -> dict[str, list[tuple[float, float]]]:
     """unit word -> value ranges for quantities in the sentence ("more than 20" -> (20, inf)); no dates or years."""
-    for pattern in (_ISO, _MONTH_DAY, _DAY_MONTH):
+    for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
         text = pattern.sub(" ", text)
     text = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
     lowered = text.lower()
@@ -267,7 +338,7 @@ def _ranges_disagree(a: list[tuple[float, float]], b: list[tuple[float, float]])
 
 def _dates(text: str, published) -> set[tuple[int, int]]:
     out = set()
-    for pattern in (_ISO, _MONTH_DAY, _DAY_MONTH):
+    for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
         for m in pattern.finditer(text):
             parsed = parse_date(m.group(0), published)
             if parsed and parsed.day:
@@ -275,10 +346,11 @@ def _dates(text: str, published) -> set[tuple[int, int]]:
     return out
 
 
-def conflict_between(text_a: str, text_b: str, similarity: float, published_a=None, published_b=None) -> tuple[str, str] | None:
+def conflict_between(
+    text_a: str, text_b: str, similarity: float, published_a=None, published_b=None
+) -> tuple[str, str] | None:
     """The kind and explanation of a conflict between two sentences, or None. Text-only rules."""
     anchors_a, anchors_b = actor_anchors(text_a), actor_anchors(text_b)
-    shared = anchors_a & anchors_b
     ordered = published_a is not None and published_b is not None and published_a != published_b
 
     # Polarity: the same action of the same actor, opposite polarity; not hypothetical.
@@ -375,7 +447,9 @@ def _side(table: SentenceTable, row: int) -> ClaimSide:
     return ClaimSide(text, table.ref(row), outlet_of(article), article.article.published, cue)
 
 
-def build_contradictions(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Contradiction]:
+def build_contradictions(
+    articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None
+) -> list[Contradiction]:
     """Conflicting claims across the story's articles, most similar (most clearly about one thing) first."""
     source_of = source_of or {}
     table = SentenceTable.build(articles)
@@ -405,7 +479,16 @@ def build_contradictions(articles: list[AnalyzedArticle], source_of: Mapping[str
                 else "sources disagree (no publication dates to order them)"
             )
             found.append(
-                Contradiction(kind, explanation, first, second, [first.citation, second.citation], float(sims[i, j]), changed, note)
+                Contradiction(
+                    kind,
+                    explanation,
+                    first,
+                    second,
+                    [first.citation, second.citation],
+                    float(sims[i, j]),
+                    changed,
+                    note,
+                )
             )
     found.sort(key=lambda c: -c.similarity)
     return found[:MAX_CONTRADICTIONS]

@@ -101,7 +101,10 @@ def build_facts(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | 
     for group in groups:
         # Shown: the member closest to the others, preferring reporting over the outlet's own opinion.
         def rank(r: int) -> tuple[bool, float]:
-            return (classify_sentence(table.text(r)) != OPINION, float(sum(table.vectors[r] @ table.vectors[m] for m in group)))
+            return (
+                classify_sentence(table.text(r)) != OPINION,
+                float(sum(table.vectors[r] @ table.vectors[m] for m in group)),
+            )
 
         members = sorted(group, key=rank, reverse=True)
         sources = {source_key(table.article(r), source_of) for r in members}

@@ -5,8 +5,8 @@
 * Loaded words: the evaluative-lexicon words (:data:`storyline.attribution.EVALUATIVE_WORDS`) the outlet
   uses outside quotes, plus the words it uses far more often than the other outlets (relative frequency
   with add-one smoothing >= ``DISTINCTIVE_RATIO`` and at least ``MIN_DISTINCTIVE_COUNT`` uses).
-* Left out: facts (see :mod:`storyline.sections.facts`) that at least half of the other independent
-  sources report (and at least two) while no sentence of this outlet is close to them.
+* Left out: facts (see :mod:`storyline.sections.facts`) that most (more than half, and at least two) of
+  the other independent sources report while no sentence of this outlet is close to them.
 """
 
 from __future__ import annotations
@@ -76,7 +76,11 @@ def build_framing(
     for outlet, items in by_outlet.items():
         # Lower-case words only: names (Iran, Lavrov) tell the topic, not the framing.
         counts[outlet] = Counter(
-            t for a in items for s in a.sentences for t in _LOWER_WORD.findall(outside_quotes(s.text)) if t not in STOPWORDS
+            t
+            for a in items
+            for s in a.sentences
+            for t in _LOWER_WORD.findall(outside_quotes(s.text))
+            if t not in STOPWORDS
         )
     all_sources = {source_key(a, source_of) for a in articles}
     id_to_article = {a.id: a for a in articles}
@@ -120,10 +124,14 @@ def build_framing(
         my_sources = {source_key(a, source_of) for a in items}
         other_sources = len(all_sources - my_sources)
         left_out = []
-        vectors = np.vstack([a.embeddings for a in items if len(a.sentences)]) if any(len(a.sentences) for a in items) else None
+        vectors = (
+            np.vstack([a.embeddings for a in items if len(a.sentences)])
+            if any(len(a.sentences) for a in items)
+            else None
+        )
         for fact in facts:
             reporters = {source_key(id_to_article[r.article_id], source_of) for r in fact.citations}
-            if reporters & my_sources or len(reporters) < 2 or len(reporters) * 2 < other_sources:
+            if reporters & my_sources or len(reporters) < 2 or len(reporters) * 2 <= other_sources:
                 continue
             fact_vectors = np.vstack([id_to_article[r.article_id].embeddings[r.sentence_index] for r in fact.citations])
             if vectors is not None and float((vectors @ fact_vectors.T).max()) >= COVERED_SIMILARITY:

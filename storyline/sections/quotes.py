@@ -31,12 +31,16 @@ MIN_QUOTE_WORDS = 3
 # words; outlets trim the ends).
 SAME_QUOTE_CONTAINMENT = 0.8
 
-_SPEECH_VERB = re.compile(r"\b(?:" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|(?i:according to))\b")
+_SPEECH_VERB = re.compile(
+    r"\b(?:" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|(?i:according to))\b"
+)
 _AUXILIARY = r"(?:(?:has|have|had|was|is|also|further|then|later|again|reportedly|once|\w+ly)\s+)*"
 # Nouns that can be the speaker when no person is named ("a State Department release said").
 _SPEAKER_NOUNS = r"(?:officials?|spokes(?:man|woman|person)|release|statement|report|reports|media|sources?|ministry|department|agency|office|government|source|aides?|diplomats?)"
 _NOUN_SUBJECT = re.compile(
-    r"(?P<subject>(?:\b(?:the|a|an|The|A|An)\s+)?(?:(?:[A-Z][\w.’'-]*|de|al|van|von|[a-z-]+(?=\s+" + _SPEAKER_NOUNS + r"))\s+){0,4}"
+    r"(?P<subject>(?:\b(?:the|a|an|The|A|An)\s+)?(?:(?:[A-Z][\w.’'-]*|de|al|van|von|[a-z-]+(?=\s+"
+    + _SPEAKER_NOUNS
+    + r"))\s+){0,4}"
     r"(?:[A-Z][\w.’'-]*|" + _SPEAKER_NOUNS + r"))\s*,?\s+" + _AUXILIARY + r"$"
 )
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\s+" + _AUXILIARY + r"$")
@@ -69,7 +73,9 @@ def _speaker_for_cue(
     # A person right before the verb, possibly with an appositive between ("Tillerson, the nominee said").
     for start, end, name in sorted(people, key=lambda p: -p[1]):
         if end <= cue.start() and _APPOSITIVE_GAP.match(prefix[end:]):
-            spokesman = re.search(r"\b(spokes(?:man|woman|person)|aide|adviser|advisor)\s+(?:for|to)\s+(?:\w+\s+)?$", prefix[:start])
+            spokesman = re.search(
+                r"\b(spokes(?:man|woman|person)|aide|adviser|advisor)\s+(?:for|to)\s+(?:\w+\s+)?$", prefix[:start]
+            )
             return f"{spokesman.group(1)} for {name}" if spokesman else name
         if end <= cue.start():
             break
@@ -152,7 +158,10 @@ def _same_quote(a: Quote, b: Quote) -> bool:
 
 
 def build_quotes(
-    articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None, *, aliases: Mapping[str, str] | None = None
+    articles: list[AnalyzedArticle],
+    source_of: Mapping[str, str] | None = None,
+    *,
+    aliases: Mapping[str, str] | None = None,
 ) -> list[Quote]:
     """Who said what: direct quotes first, then reported speech; each merged across outlets."""
     source_of = source_of or {}

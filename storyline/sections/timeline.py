@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Mapping
 
@@ -33,31 +33,70 @@ DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"
 UNPLACED = "unplaced"  # a weekday with no publication date: only joins an event dated elsewhere
 
 _MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
-    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
 # Month names are matched capitalised only ("may" is a modal verb); "Mar" needs its full stop or a day.
 _MONTH_NAME = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|March|Mar\.|April|Apr\.?|May|June|Jun\.?|July|Jul\.?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
-_MONTH_DAY = re.compile(r"\b" + _MONTH_NAME + r"\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r"\b)?")
-_DAY_MONTH = re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_NAME + r"\.?(?:,?\s+" + _YEAR + r"\b)?")
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+MONTH_DAY_PATTERN = re.compile(
+    r"\b" + _MONTH_NAME + r"\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r"\b)?"
+)
+DAY_MONTH_PATTERN = re.compile(
+    r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_NAME + r"\.?(?:,?\s+" + _YEAR + r"\b)?"
+)
+ISO_DATE_PATTERN = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _MONTH_ONLY = re.compile(
     r"(?:\b(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?"
-    + r"\b" + _MONTH_NAME + r"\b\.?(?:,?\s+(?:of\s+)?" + _YEAR + r"\b)?"
+    + r"\b"
+    + _MONTH_NAME
+    + r"\b\.?(?:,?\s+(?:of\s+)?"
+    + _YEAR
+    + r"\b)?"
 )
-_SEASON = re.compile(r"\b(?:(?P<rel>last|this|next|early|late)\s+)?(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?" + _YEAR + r"\b)?", re.I)
-_WEEKDAY = re.compile(r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_SEASON = re.compile(
+    r"\b(?:(?P<rel>last|this|next|early|late)\s+)?(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?"
+    + _YEAR
+    + r"\b)?",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+)
 _RELATIVE_DAY = re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)
 _RELATIVE_MONTH = re.compile(r"\b(?P<rel>last|this|next|earlier this|later this|previous)\s+month\b", re.I)
 _RELATIVE_YEAR = re.compile(r"\b(?P<rel>last|this|next|earlier this|later this|previous)\s+year\b", re.I)
 _BARE_YEAR = re.compile(r"^(?:in\s+|the\s+year\s+)?" + _YEAR + r"$", re.I)
 # Tense cues before a weekday: the last one before the date decides which side of the publication date.
 # A future auxiliary takes the next two words with it, so "will be signed" reads as future.
-_FUTURE_CUE = re.compile(r"\b(?:will|won't|shall|'ll|going to|is to|are to|to be|scheduled|set to|plans? to|planned|expected to|due to|next|upcoming|coming)\b(?:\s+\w+){0,2}", re.I)
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|shall|'ll|going to|is to|are to|to be|scheduled|set to|plans? to|planned|expected to|due to|next|upcoming|coming)\b(?:\s+\w+){0,2}",
+    re.I,
+)
 _PAST_CUE = re.compile(r"\b(?:did|didn't|was|were|had|has|have|said|met|began|took|held|last|ago|\w+ed)\b", re.I)
 
 
@@ -109,7 +148,10 @@ def _nearest_year(month: int, day: int, published: date) -> int:
 
 def _label(d: EventDate) -> str:
     month = calendar.month_abbr[d.month] if d.month else ""
-    year = str(d.year) if d.year is not None and d.year_known else "year unknown"
+    if d.year is not None and not d.year_known:  # borrowed from another article's dated report
+        year = f"{d.year}, year inferred"
+    else:
+        year = str(d.year) if d.year is not None else "year unknown"
     if d.precision == DAY:
         text = f"{d.day} {month}"
     elif d.precision == MONTH:
@@ -135,7 +177,9 @@ def _month(name: str) -> int:
 
 def _tense_before(prefix: str) -> str:
     future = [m.end() for m in _FUTURE_CUE.finditer(prefix)]
-    past = [m.end() for m in _PAST_CUE.finditer(prefix) if m.group(0).lower() not in {"scheduled", "planned", "expected"}]
+    past = [
+        m.end() for m in _PAST_CUE.finditer(prefix) if m.group(0).lower() not in {"scheduled", "planned", "expected"}
+    ]
     if future and (not past or future[-1] >= past[-1]):
         return "future"
     return "past"
@@ -148,10 +192,10 @@ def parse_date(text: str, published: date | None, *, context_before: str = "") -
     """
     text = text.strip()
     stripped = re.sub(r"^(?:the|on|in|since|by|from|until)\s+", "", text, flags=re.I)
-    for pattern in (_ISO, _MONTH_DAY, _DAY_MONTH):
+    for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
         m = pattern.search(stripped)
         if m:
-            month = int(m.group("month")) if pattern is _ISO else _month(m.group("month"))
+            month = int(m.group("month")) if pattern is ISO_DATE_PATTERN else _month(m.group("month"))
             day = int(m.group("day"))
             if not 1 <= day <= 31:
                 continue
@@ -227,14 +271,22 @@ def _day(text: str, value: date) -> EventDate:
 
 def find_dates(article: AnalyzedArticle) -> list[_Mention]:
     """Every placeable date expression of an article, with its sentence."""
-    published = article.article.published.date() if isinstance(article.article.published, datetime) else article.article.published
+    published = (
+        article.article.published.date()
+        if isinstance(article.article.published, datetime)
+        else article.article.published
+    )
     by_sentence = entities_by_sentence(article)
     found: list[_Mention] = []
     for sentence in article.sentences:
         spans: list[tuple[int, int]] = []
         # spaCy DATE entities first, then explicit month-day dates spaCy missed.
-        candidates = [(e.start - sentence.start, e.end - sentence.start) for e in by_sentence.get(sentence.index, []) if e.label == "DATE"]
-        for pattern in (_ISO, _MONTH_DAY, _DAY_MONTH):
+        candidates = [
+            (e.start - sentence.start, e.end - sentence.start)
+            for e in by_sentence.get(sentence.index, [])
+            if e.label == "DATE"
+        ]
+        for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
             candidates += [m.span() for m in pattern.finditer(sentence.text)]
         for start, end in sorted(candidates):
             if any(start < e and s < end for s, e in spans):
@@ -284,7 +336,10 @@ def _align_articles(per_article: list[list[_Mention]]) -> None:
     for i in order:
         undated = [m for m in per_article[i] if m.date.year is None and m.date.day is not None]
         if placed and undated:
-            shift = max((0, -1, 1), key=lambda s: sum((m.date.month, m.date.day, m.date.year_offset + s) in placed for m in undated))
+            shift = max(
+                (0, -1, 1),
+                key=lambda s: sum((m.date.month, m.date.day, m.date.year_offset + s) in placed for m in undated),
+            )
             for m in per_article[i]:
                 if m.date.year is None:
                     m.date.year_offset += shift
@@ -296,9 +351,46 @@ def _align_articles(per_article: list[list[_Mention]]) -> None:
                 m.date.year_offset -= low
 
 
+def _borrow_years(articles: list[AnalyzedArticle], per_article: list[list[_Mention]]) -> None:
+    """An undated article that reports an event another article dates with a year takes that year.
+
+    The year stays marked as inferred (``year_known`` False, the basis names the other outlet): it is
+    evidence from the story, not a fact the article states.
+    """
+    dated = [
+        m for ms in per_article for m in ms if m.date.year is not None and m.date.day is not None and m.date.year_known
+    ]
+    for mentions in per_article:
+        undated = [m for m in mentions if m.date.year is None and m.date.day is not None]
+        for m in undated:
+            match = next(
+                (
+                    d
+                    for d in dated
+                    if (d.date.month, d.date.day) == (m.date.month, m.date.day) and _same_event(articles, [d], m)
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            base = match.date.year - m.date.year_offset
+            outlet = outlet_of(articles[match.article])
+            for other in mentions:
+                if other.date.year is None and other.date.month is not None:
+                    other.date.year = base + other.date.year_offset
+                    other.date.basis = f"inferred: the same event is dated in {outlet}"
+                    other.date.label = _label(other.date)
+            break
+
+
 def _same_date(a: EventDate, b: EventDate) -> bool:
     return (a.precision, a.year, a.month, a.day, a.qualifier, a.year_offset if a.year is None else 0) == (
-        b.precision, b.year, b.month, b.day, b.qualifier, b.year_offset if b.year is None else 0
+        b.precision,
+        b.year,
+        b.month,
+        b.day,
+        b.qualifier,
+        b.year_offset if b.year is None else 0,
     )
 
 
@@ -324,6 +416,7 @@ def build_timeline(articles: list[AnalyzedArticle], source_of: Mapping[str, str]
         _infer_offsets(mentions)
         per_article.append(mentions)
     _align_articles(per_article)
+    _borrow_years(articles, per_article)
 
     known_years = [m.date.year for ms in per_article for m in ms if m.date.year is not None]
     base_year = max(set(known_years), key=known_years.count) if known_years else 2000  # only to sort
@@ -370,7 +463,10 @@ def _closeness(articles: list[AnalyzedArticle], group: list[_Mention], m: _Menti
     pairs = [
         (
             float(a.embeddings[m.sentence] @ articles[o.article].embeddings[o.sentence]),
-            overlap(content_words(a.sentences[m.sentence].text), content_words(articles[o.article].sentences[o.sentence].text)),
+            overlap(
+                content_words(a.sentences[m.sentence].text),
+                content_words(articles[o.article].sentences[o.sentence].text),
+            ),
         )
         for o in group
         if o.article != m.article
