@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 # A dump row (JSONL line, CSV record) may not be larger than one article either.
 MAX_ROW_BYTES = MAX_ARTICLE_BYTES
+# Main text shorter than this on a page is navigation or an error page, not an article (the shortest
+# real news items, briefs, run to a few sentences).
+MIN_HTML_ARTICLE_WORDS = 25
 FIELDS = ("url", "title", "text", "published", "outlet", "author")
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -197,8 +200,8 @@ def extract_html(html: str, *, source: str, url: str | None = None, default_outl
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    if document is None or not (document.text or "").strip():
-        raise InputError("HTML page with no article text", input=source)
+    if document is None or len((document.text or "").split()) < MIN_HTML_ARTICLE_WORDS:
+        raise InputError("HTML page with no article text (a menu, index or error page?)", input=source)
     # trafilatura separates paragraphs with one newline; our stages expect a blank line between them.
     text = "\n\n".join(line.strip() for line in document.text.splitlines() if line.strip())
     page_url = url or document.url
@@ -243,7 +246,7 @@ def _iter_csv(path: Path, fields: Mapping[str, str]) -> Iterator[Article | Input
     csv.field_size_limit(MAX_ROW_BYTES)
     text = decode_text(_read_bytes(path, None), str(path))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     while True:
         line = reader.line_num + 1
         try:
