@@ -13,6 +13,7 @@ from typing import Mapping
 import numpy as np
 
 from storyline.models import AnalyzedArticle, Briefing, SourceInfo
+from storyline.sections import build_sections
 from storyline.summarize import summarize
 
 log = logging.getLogger(__name__)
@@ -85,11 +86,3 @@ def build_briefing(
     if deep:
         briefing.sections = build_sections(articles, sources)
     return briefing
-
-
-def build_sections(articles: list[AnalyzedArticle], sources: Mapping[str, str]) -> dict:
-    try:
-        from storyline.sections import build_sections as build_deep_sections
-    except ImportError:  # the deep-briefing sections are not built yet
-        return {}
-    return build_deep_sections(articles, sources)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import logging
 import re
@@ -177,6 +176,16 @@ def _map_fields(record: Mapping[str, object], fields: Mapping[str, str]) -> dict
     return {ours: record.get(fields.get(ours, ours)) for ours in FIELDS}
 
 
+def _article_or_error(
+    record: Mapping[str, object], fields: Mapping[str, str], **article_options: str
+) -> Article | InputError:
+    """One dump row as an Article, or the error that makes it unusable (the dump goes on)."""
+    try:
+        return make_article(_map_fields(record, fields), **article_options)
+    except InputError as exc:
+        return exc
+
+
 # --- readers ----------------------------------------------------------------------------------------
 
 
@@ -235,18 +244,28 @@ def _iter_jsonl(path: Path, fields: Mapping[str, str]) -> Iterator[Article | Inp
             if not isinstance(record, dict):
                 yield InputError("a JSONL row must be an object", input=where)
                 continue
-            try:
-                yield make_article(_map_fields(record, fields), source=where, raw=raw, raw_format="jsonl",
-                                   default_outlet=path.stem)
-            except InputError as exc:
-                yield exc
+            yield _article_or_error(record, fields, source=where, raw=raw, raw_format="jsonl", default_outlet=path.stem)
 
 
 def _iter_csv(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
     csv.field_size_limit(MAX_ROW_BYTES)
-    text = decode_text(_read_bytes(path, None), str(path))
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    decode_text(head, str(path))  # refuses binary data early, with the usual message
+    try:
+        head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    with path.open(encoding=encoding, errors="replace", newline="") as text:
+        yield from _iter_csv_rows(csv.DictReader(text, delimiter=delimiter, strict=True), path, fields, delimiter)
+
+
+def _iter_csv_rows(
+    reader: csv.DictReader, path: Path, fields: Mapping[str, str], delimiter: str
+) -> Iterator[Article | InputError]:
     while True:
         line = reader.line_num + 1
         try:
@@ -261,11 +280,7 @@ def _iter_csv(path: Path, fields: Mapping[str, str]) -> Iterator[Article | Input
             yield InputError("row has more cells than the header", input=where)
             continue
         raw = delimiter.join(value or "" for value in row.values())
-        try:
-            yield make_article(_map_fields(row, fields), source=where, raw=raw, raw_format="csv",
-                               default_outlet=path.stem)
-        except InputError as exc:
-            yield exc
+        yield _article_or_error(row, fields, source=where, raw=raw, raw_format="csv", default_outlet=path.stem)
 
 
 def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
@@ -280,11 +295,8 @@ def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | I
         for record in batch.to_pylist():
             row_number += 1
             where = f"{path}#row={row_number}"
-            try:
-                yield make_article(_map_fields(record, fields), source=where, raw=json.dumps(record, default=str),
-                                   raw_format="parquet", default_outlet=path.stem)
-            except InputError as exc:
-                yield exc
+            yield _article_or_error(record, fields, source=where, raw=json.dumps(record, default=str),
+                                    raw_format="parquet", default_outlet=path.stem)
 
 
 def _looks_like_html(text: str) -> bool:
