@@ -190,6 +190,7 @@ def export_minilm_onnx(destination: Path) -> Path:
 
     destination.parent.mkdir(parents=True, exist_ok=True)
     log.info("exporting all-MiniLM-L6-v2 to %s (once)", destination)
+    transformers.utils.logging.disable_progress_bar()  # no weight-loading bar on the user's terminal
     model = transformers.AutoModel.from_pretrained(str(_minilm_model_dir()))
     model.eval()
 
@@ -224,7 +225,14 @@ def export_minilm_onnx(destination: Path) -> Path:
             )
         # Per-channel int8: mean cosine 0.992 to the torch model on 1,122 DUC 2004 sentences, 2.3x its
         # speed; per-tensor int8 was as fast but dropped to 0.956.
-        quantize_dynamic(str(float_path), str(int8_path), per_channel=True, weight_type=QuantType.QInt8)
+        # quantize_dynamic logs an advisory through the root logger; it is not for our users.
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)
+        try:
+            quantize_dynamic(str(float_path), str(int8_path), per_channel=True, weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
         os.replace(int8_path, destination)
     finally:
         for path in (float_path, int8_path):
