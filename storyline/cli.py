@@ -51,8 +51,21 @@ def report_input_errors(errors) -> None:
 # --- brief ----------------------------------------------------------------------------------------
 
 
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE", help="the store (default: $STORYLINE_DB or ~/.local/share/storyline/storyline.db)")
+
+
+def open_store(args: argparse.Namespace):
+    from storyline.store import Store
+
+    return Store(args.db)
+
+
 def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories of articles")
+    parser.add_argument("--story", metavar="ID", help="brief a story from the store instead (see `storyline stories`)")
+    parser.add_argument("--since", metavar="DATE|VERSION", help="with --story: what is new since a date or briefing version")
+    add_db_argument(parser)
     parser.add_argument("--words", type=int, default=None, help="summary length in words (default 150)")
     parser.add_argument("--format", choices=("md", "json", "html"), default="md", help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -67,15 +80,106 @@ def run_brief(args: argparse.Namespace) -> int:
     from storyline.pipeline import brief_paths
     from storyline.render import render
 
-    if not args.paths:
-        raise ConfigError("no input given", fix="storyline brief PATH... (files or directories of articles)")
     words = DEFAULT_WORDS if args.words is None else args.words
     if words < 10:
         raise ConfigError(f"--words {words} is too small", fix="give at least 10")
+    if args.story:
+        return run_brief_story(args, words)
+    if args.since:
+        raise ConfigError("--since needs --story", fix="storyline brief --story ID --since DATE|VERSION")
+    if not args.paths:
+        raise ConfigError("no input given", fix="storyline brief PATH... (files or directories of articles)")
     run = brief_paths(args.paths, words=words, fields=parse_field_map(args.field), deep=not args.no_deep)
     report_input_errors(run.errors)
     write_output(render(run.briefing, args.format), args.output)
     return EXIT_PARTIAL if run.errors else EXIT_OK
+
+
+def run_brief_story(args: argparse.Namespace, words: int) -> int:
+    from storyline.changes import changes_since, parse_since, render_changes
+    from storyline.pipeline import brief_story
+    from storyline.render import briefing_to_dict, render
+
+    if args.paths:
+        raise ConfigError("give either PATH... or --story, not both")
+    with open_store(args) as store:
+        briefing = brief_story(store, args.story, words=words, deep=not args.no_deep)
+        if args.since:
+            version, at = parse_since(args.since)
+            old = store.briefing_version(briefing.story_id, version=version, at=at)
+            if old is None:
+                raise ConfigError(f"story {briefing.story_id} has no briefing at or before {args.since}",
+                                  fix="give an earlier version number or a later date")
+            changes = changes_since(old, briefing_to_dict(briefing))
+            write_output(render_changes(changes, args.format), args.output)
+            return EXIT_OK
+    write_output(render(briefing, args.format), args.output)
+    return EXIT_OK
+
+
+# --- ingest, stories ------------------------------------------------------------------------------
+
+
+def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="PATH", help="files, directories or dumps of articles")
+    parser.add_argument("--field", action="append", metavar="OURS=THEIRS", help="map a JSONL/CSV column, e.g. text=body")
+    add_db_argument(parser)
+
+
+def progress_bar(total: int | None = None, unit: str = "article"):
+    """A progress bar on a terminal, nothing when stderr is piped."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from storyline.ingest import iter_articles
+    from storyline.pipeline import ingest_into_store
+
+    fields = parse_field_map(args.field)
+    with open_store(args) as store, progress_bar() as bar:
+        report = ingest_into_store(
+            iter_articles(args.inputs, fields=fields),
+            store,
+            on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
+            on_article=lambda article: bar.update(1),
+        )
+        total = store.count_articles()
+    print(
+        f"{report.new} new, {report.already_stored} already stored, {len(report.errors)} errors; "
+        f"{len(report.stories_touched)} stories touched; {total} articles in {store.path}",
+        file=sys.stderr,
+    )
+    return EXIT_PARTIAL if report.errors else EXIT_OK
+
+
+def add_stories_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="DATE", help="only stories with articles published since DATE")
+    parser.add_argument("--search", metavar="TEXT", help="only stories whose articles contain these words")
+    parser.add_argument("--limit", type=int, default=50, help="at most this many stories (default 50)")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_db_argument(parser)
+
+
+def run_stories(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from storyline.changes import parse_date
+
+    since = parse_date(args.since) if args.since else None
+    with open_store(args) as store:
+        rows = store.list_stories(since=since, search=args.search, limit=args.limit)
+    if args.format == "json":
+        write_output(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False) + "\n", None)
+        return EXIT_OK
+    lines = [f"{'story':<12}  {'articles':>8}  {'outlets':>7}  {'indep.':>6}  {'time span':<23}  title"]
+    for r in rows:
+        span = f"{(r.first_published or '?')[:10]} .. {(r.last_published or '?')[:10]}"
+        lines.append(f"{r.id:<12}  {r.articles:>8}  {r.outlets:>7}  {r.independent:>6}  {span:<23}  {r.title}")
+    write_output("\n".join(lines) + "\n", None)
+    return EXIT_OK
 
 
 # --- bench ----------------------------------------------------------------------------------------
@@ -111,7 +215,9 @@ def run_bench(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     # name: (help, add_arguments, run)
-    "brief": ("Brief a pile of articles as one story", add_brief_arguments, run_brief),
+    "brief": ("Brief a pile of articles as one story, or a stored story", add_brief_arguments, run_brief),
+    "ingest": ("Store articles: group copies, cluster them into stories", add_ingest_arguments, run_ingest),
+    "stories": ("List the stored stories", add_stories_arguments, run_stories),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
 }
 

@@ -1,10 +1,12 @@
 """The pipeline, written out as one explicit sequence of stages.
 
-    sources -> ingest -> clean -> analyze -> brief -> (render)
+    brief_paths:        sources -> ingest -> clean -> analyze -> brief
+    ingest_into_store:  sources -> ingest -> clean -> analyze -> dedup -> cluster -> store
+    brief_story:        store -> brief (a new briefing version when the story changed)
 
 Each stage is one module with one main function from dataclasses to dataclasses; this module only
 calls them in order, times them, and carries the per-input errors along so that one bad input never
-stops the batch. (The store-backed path, with syndication groups and stories, lives in ``store``.)
+stops the batch.
 """
 
 from __future__ import annotations
@@ -14,14 +16,20 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
 from storyline.brief import DEFAULT_WORDS, build_briefing
 from storyline.clean import clean_article
 from storyline.errors import InputError, StorylineError
 from storyline.ingest import read_inputs
-from storyline.models import Briefing
+from storyline.models import Article, Briefing
+
+if TYPE_CHECKING:
+    from storyline.cluster import CentroidClusterer
+    from storyline.dedup import SyndicationIndex
+    from storyline.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +88,122 @@ def brief_paths(
         briefing = build_briefing(analyzed, words=words, deep=deep)
 
     return BriefRun(briefing, ingested.errors, timings)
+
+
+# --- the store-backed path: ingest -> clean -> analyze -> dedup -> cluster, one article at a time ---
+
+INGEST_BATCH = 32  # articles analyzed together (the embedder is faster on batches)
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    already_stored: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+    stories_merged: int = 0
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def open_indexes(store: "Store") -> tuple["SyndicationIndex", "CentroidClusterer"]:
+    """The in-memory dedup and story indexes, loaded from what the store already holds."""
+    from collections import Counter
+
+    from storyline.cluster import CentroidClusterer, Story
+    from storyline.dedup import SyndicationIndex
+
+    syndication = SyndicationIndex()
+    for article_id, group_id, signature in store.syndication_signatures():
+        syndication.add_known(article_id, group_id, signature)
+    stories = [
+        Story(story_id, title, vector.copy(), size, Counter(entities),
+              datetime.fromisoformat(last) if last else None)
+        for story_id, title, vector, size, entities, last in store.load_stories()
+    ]
+    return syndication, CentroidClusterer(stories)
+
+
+def ingest_into_store(
+    items: Iterable["Article | InputError"],
+    store: "Store",
+    *,
+    analyzer: Analyzer | None = None,
+    on_error=None,
+    on_article=None,
+) -> IngestReport:
+    """Store new articles with their analysis, syndication group and story.
+
+    Each article is written in one transaction with everything derived from it, so a crash loses at
+    most the article being written and never leaves half of one. ``on_error(error)`` is called for each
+    bad input as it is met, ``on_article(article)`` for each input article (for progress).
+    """
+    analyzer = analyzer or default_analyzer()
+    syndication, clusterer = open_indexes(store)
+    report = IngestReport()
+    for batch in _batches(items, INGEST_BATCH):
+        fresh = []
+        for item in batch:
+            if isinstance(item, InputError):
+                report.errors.append(item)
+                if on_error:
+                    on_error(item)
+                continue
+            if on_article:
+                on_article(item)
+            if store.has_article(item.id) or any(item.id == a.id for a in fresh):
+                report.already_stored += 1
+            else:
+                fresh.append(item)
+        if not fresh:
+            continue
+        analyzed = analyze_articles([clean_article(a) for a in fresh], analyzer)
+        for article in analyzed:
+            group_id, signature = syndication.assign(article.id, article.cleaned.text)
+            assignment = clusterer.assign(article)
+            with store.transaction():
+                store.put_article(article.cleaned)
+                store.put(article, analyzer.key)
+                store.put_syndication(article.id, group_id, signature)
+                for absorbed in assignment.merged_away:
+                    store.merge_stories(assignment.story.id, absorbed)
+                store.put_story(assignment.story)
+                store.add_to_story(article.id, assignment.story.id)
+            report.new += 1
+            report.stories_touched.add(assignment.story.id)
+            report.stories_touched.difference_update(assignment.merged_away)
+            report.stories_merged += len(assignment.merged_away)
+    return report
+
+
+def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, analyzer: Analyzer | None = None,
+                deep: bool = True) -> Briefing:
+    """Brief one stored story; a new briefing version is saved when its articles changed."""
+    from storyline.render import briefing_to_dict
+
+    story_id = store.resolve_story_id(story_id)
+    article_ids = store.story_article_ids(story_id)
+    analyzer = analyzer or default_analyzer()
+    cleaned = [store.cleaned_article(article_id) for article_id in article_ids]
+    analyzed = analyze_articles(cleaned, analyzer, store)  # cached: nothing is analyzed twice
+    groups = store.syndication_groups(article_ids)
+    briefing = build_briefing(
+        analyzed, words=words, source_of={a: f"copies:{g}" for a, g in groups.items()},
+        syndication_group_of={a: g[:8] for a, g in groups.items()}, deep=deep,
+    )
+    briefing.story_id = story_id
+    latest = store.latest_briefing(story_id)
+    if latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words:
+        briefing.version = latest[0]
+    else:
+        briefing.version = store.save_briefing(story_id, article_ids, briefing_to_dict(briefing))
+    return briefing

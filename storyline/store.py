@@ -1,0 +1,398 @@
+"""The SQLite store: articles (raw and cleaned), their analyses, syndication groups, stories and
+briefing versions, in one file.
+
+* Path: ``--db``, else ``$STORYLINE_DB``, else ``~/.local/share/storyline/storyline.db``.
+* Schema changes are numbered migrations applied in order (``MIGRATIONS``); ``schema_version``
+  records the last one applied.
+* WAL mode: readers are never blocked by the writer for long; one writer at a time (SQLite's lock,
+  waited on with a busy timeout).
+* Every article is written in one transaction together with its analysis, syndication group and
+  story, so killing the process at any point leaves each article stored completely or not at all.
+* The store implements ``analyze.AnalysisCache``: an article is never analyzed twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from storyline.errors import StoreError
+from storyline.models import AnalyzedArticle, Article, CleanedArticle, Entity, RemovedSpan, Sentence
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_SECONDS = 30
+
+MIGRATIONS: list[str] = [
+    # 1: the initial schema
+    """
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL, text TEXT NOT NULL, outlet TEXT NOT NULL, source TEXT NOT NULL,
+        url TEXT, published TEXT, author TEXT, raw TEXT NOT NULL, raw_format TEXT NOT NULL,
+        cleaned_text TEXT NOT NULL, cleaned_title TEXT NOT NULL, removed TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE analyses (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        analyzer_key TEXT NOT NULL,
+        sentences TEXT NOT NULL, entities TEXT NOT NULL,
+        embeddings BLOB NOT NULL, dim INTEGER NOT NULL,
+        PRIMARY KEY (article_id, analyzer_key)
+    );
+    CREATE TABLE syndication (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        group_id TEXT NOT NULL,
+        signature BLOB NOT NULL
+    );
+    CREATE INDEX syndication_group ON syndication(group_id);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        centroid BLOB NOT NULL, size INTEGER NOT NULL, entities TEXT NOT NULL, last_published TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL REFERENCES stories(id)
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
+    CREATE TABLE briefings (
+        story_id TEXT NOT NULL, version INTEGER NOT NULL,
+        created_at TEXT NOT NULL, article_ids TEXT NOT NULL, briefing TEXT NOT NULL,
+        PRIMARY KEY (story_id, version)
+    );
+    CREATE TABLE feeds (url TEXT PRIMARY KEY, etag TEXT, modified TEXT, polled_at TEXT);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, cleaned_text, content='articles', content_rowid='rowid');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, cleaned_text) VALUES (new.rowid, new.title, new.cleaned_text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, cleaned_text)
+        VALUES ('delete', old.rowid, old.title, old.cleaned_text);
+    END;
+    """,
+]
+
+
+def default_db_path() -> Path:
+    if os.environ.get("STORYLINE_DB"):
+        return Path(os.environ["STORYLINE_DB"])
+    return Path.home() / ".local" / "share" / "storyline" / "storyline.db"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    id: str
+    title: str
+    articles: int
+    outlets: int
+    independent: int
+    first_published: str | None
+    last_published: str | None
+    updated_at: str
+
+
+class Store:
+    """One SQLite file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store ({exc})", input=str(self.path),
+                             fix="check the path, or run `storyline doctor`") from None
+        except OSError as exc:
+            raise StoreError(f"cannot create the store ({exc.strerror})", input=str(self.path)) from None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- schema ------------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = self.db.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"the store has schema version {version}, newer than this storyline knows ({len(MIGRATIONS)})",
+                    input=str(self.path), fix="upgrade storyline",
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _split_sql(script):
+                    self.db.execute(statement)
+                log.info("store %s migrated to schema version %d", self.path, number)
+            if row is None:
+                self.db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+            else:
+                self.db.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("SELECT version FROM schema_version").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE takes the single writer lock up front)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # --- articles ----------------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def put_article(self, cleaned: CleanedArticle) -> None:
+        """Insert (inside the caller's transaction); an article already stored is left as it is."""
+        a = cleaned.article
+        removed = json.dumps([[r.start, r.end, r.text, r.rule] for r in cleaned.removed], ensure_ascii=False)
+        self.db.execute(
+            "INSERT OR IGNORE INTO articles (id, title, text, outlet, source, url, published, author, raw,"
+            " raw_format, cleaned_text, cleaned_title, removed, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a.id, a.title, a.text, a.outlet, a.source, a.url, a.published.isoformat() if a.published else None,
+             a.author, a.raw, a.raw_format, cleaned.text, cleaned.title, removed, now_iso()),
+        )
+
+    def cleaned_article(self, article_id: str) -> CleanedArticle | None:
+        row = self.db.execute(
+            "SELECT id, title, text, outlet, source, url, published, author, raw, raw_format, cleaned_text,"
+            " cleaned_title, removed FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        article = Article(
+            id=row[0], title=row[1], text=row[2], outlet=row[3], source=row[4], url=row[5],
+            published=datetime.fromisoformat(row[6]) if row[6] else None, author=row[7], raw=row[8],
+            raw_format=row[9],
+        )
+        removed = tuple(RemovedSpan(*span) for span in json.loads(row[12]))
+        return CleanedArticle(article, row[10], removed, row[11])
+
+    def count_articles(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    # --- the AnalysisCache protocol ---------------------------------------------------------------
+
+    def get(self, article_id: str, analyzer_key: str) -> AnalyzedArticle | None:
+        row = self.db.execute(
+            "SELECT sentences, entities, embeddings, dim FROM analyses WHERE article_id = ? AND analyzer_key = ?",
+            (article_id, analyzer_key),
+        ).fetchone()
+        if row is None:
+            return None
+        cleaned = self.cleaned_article(article_id)
+        if cleaned is None:
+            return None
+        sentences = [Sentence(article_id, *values) for values in json.loads(row[0])]
+        entities = [Entity(*values) for values in json.loads(row[1])]
+        embeddings = np.frombuffer(row[2], dtype=np.float32).reshape(len(sentences), row[3])
+        return AnalyzedArticle(cleaned, sentences, entities, embeddings)
+
+    def put(self, analyzed: AnalyzedArticle, analyzer_key: str) -> None:
+        """Store an analysis (inside the caller's transaction); the article must be stored first."""
+        sentences = json.dumps([[s.index, s.text, s.start, s.end, s.paragraph] for s in analyzed.sentences],
+                               ensure_ascii=False)
+        entities = json.dumps([[e.text, e.label, e.sentence_index, e.start, e.end] for e in analyzed.entities],
+                              ensure_ascii=False)
+        embeddings = np.ascontiguousarray(analyzed.embeddings, dtype=np.float32)
+        dim = embeddings.shape[1] if embeddings.ndim == 2 and embeddings.shape[0] else 0
+        self.db.execute(
+            "INSERT OR REPLACE INTO analyses (article_id, analyzer_key, sentences, entities, embeddings, dim)"
+            " VALUES (?,?,?,?,?,?)",
+            (analyzed.id, analyzer_key, sentences, entities, embeddings.tobytes(), dim),
+        )
+
+    # --- syndication groups ------------------------------------------------------------------------
+
+    def put_syndication(self, article_id: str, group_id: str, signature: np.ndarray) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO syndication (article_id, group_id, signature) VALUES (?,?,?)",
+            (article_id, group_id, np.asarray(signature, dtype=np.uint64).tobytes()),
+        )
+
+    def syndication_signatures(self) -> Iterator[tuple[str, str, np.ndarray]]:
+        for article_id, group_id, blob in self.db.execute("SELECT article_id, group_id, signature FROM syndication"):
+            yield article_id, group_id, np.frombuffer(blob, dtype=np.uint64)
+
+    def syndication_groups(self, article_ids: list[str]) -> dict[str, str]:
+        """Article id -> its group id, for articles in a group with at least one other article."""
+        out = {}
+        for article_id in article_ids:
+            row = self.db.execute(
+                "SELECT s.group_id, (SELECT count(*) FROM syndication t WHERE t.group_id = s.group_id)"
+                " FROM syndication s WHERE s.article_id = ?", (article_id,)
+            ).fetchone()
+            if row and row[1] > 1:
+                out[article_id] = row[0]
+        return out
+
+    # --- stories -----------------------------------------------------------------------------------
+
+    def load_stories(self) -> Iterator[tuple[str, str, np.ndarray, int, dict[str, int], str | None]]:
+        """(id, title, vector sum, size, entity counts, last published) of every story."""
+        for row in self.db.execute(
+            "SELECT id, title, centroid, size, entities, last_published FROM stories ORDER BY rowid"
+        ):
+            yield row[0], row[1], np.frombuffer(row[2], dtype=np.float32), row[3], json.loads(row[4]), row[5]
+
+    def put_story(self, story) -> None:
+        """Insert or update a cluster.Story (inside the caller's transaction)."""
+        stamp = now_iso()
+        self.db.execute(
+            "INSERT INTO stories (id, title, centroid, size, entities, last_published, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+            " centroid = excluded.centroid, size = excluded.size, entities = excluded.entities,"
+            " last_published = excluded.last_published, updated_at = excluded.updated_at",
+            (story.id, story.title, np.asarray(story.vector_sum, dtype=np.float32).tobytes(), story.size,
+             json.dumps(dict(story.entities)), story.last_published.isoformat() if story.last_published else None,
+             stamp, stamp),
+        )
+
+    def add_to_story(self, article_id: str, story_id: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_articles (article_id, story_id) VALUES (?,?)", (article_id, story_id)
+        )
+
+    def merge_stories(self, keep: str, absorbed: str) -> None:
+        self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (keep, absorbed))
+        self.db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+                " WHERE sa.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,)
+            )
+        ]
+
+    def resolve_story_id(self, prefix: str) -> str:
+        rows = self.db.execute("SELECT id FROM stories WHERE id LIKE ? || '%'", (prefix,)).fetchall()
+        if len(rows) != 1:
+            problem = "no story has this id" if not rows else f"{len(rows)} stories start with this id"
+            raise StoreError(problem, input=f"story {prefix}", fix="see `storyline stories`")
+        return rows[0][0]
+
+    def list_stories(self, *, since: datetime | None = None, search: str | None = None, limit: int = 100) -> list[StoryRow]:
+        where, params = [], []
+        if search:
+            where.append(
+                "s.id IN (SELECT sa.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+                " JOIN story_articles sa ON sa.article_id = a.id WHERE articles_fts MATCH ?)"
+            )
+            params.append(fts_query(search))
+        having = ""
+        if since:
+            having = "HAVING coalesce(max(a.published), max(a.ingested_at)) >= ?"
+            params.append(since.isoformat())
+        sql = (
+            "SELECT s.id, s.title, count(a.id), count(DISTINCT a.outlet),"
+            " count(DISTINCT coalesce(g.group_id, a.outlet)), min(a.published), max(a.published), s.updated_at"
+            " FROM stories s JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id"
+            " LEFT JOIN (SELECT article_id, group_id FROM syndication WHERE group_id IN"
+            "   (SELECT group_id FROM syndication GROUP BY group_id HAVING count(*) > 1)) g ON g.article_id = a.id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f" GROUP BY s.id {having} ORDER BY coalesce(max(a.published), s.updated_at) DESC, count(a.id) DESC"
+            " LIMIT ?"
+        )
+        params.append(limit)
+        try:
+            return [StoryRow(*row) for row in self.db.execute(sql, params)]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search ({exc})", input=search or "", fix="search for plain words") from None
+
+    # --- briefing versions ---------------------------------------------------------------------------
+
+    def latest_briefing(self, story_id: str) -> tuple[int, list[str], dict] | None:
+        row = self.db.execute(
+            "SELECT version, article_ids, briefing FROM briefings WHERE story_id = ? ORDER BY version DESC LIMIT 1",
+            (story_id,),
+        ).fetchone()
+        return (row[0], json.loads(row[1]), json.loads(row[2])) if row else None
+
+    def briefing_version(self, story_id: str, *, version: int | None = None, at: datetime | None = None) -> dict | None:
+        """A stored briefing: by version number, or the latest one made at or before a time."""
+        if version is not None:
+            row = self.db.execute(
+                "SELECT briefing FROM briefings WHERE story_id = ? AND version = ?", (story_id, version)
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT briefing FROM briefings WHERE story_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1",
+                (story_id, (at or datetime.max).isoformat()),
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_briefing(self, story_id: str, article_ids: list[str], briefing: dict) -> int:
+        with self.transaction():
+            latest = self.db.execute(
+                "SELECT coalesce(max(version), 0) FROM briefings WHERE story_id = ?", (story_id,)
+            ).fetchone()[0]
+            version = latest + 1
+            briefing = {**briefing, "version": version}
+            self.db.execute(
+                "INSERT INTO briefings (story_id, version, created_at, article_ids, briefing) VALUES (?,?,?,?,?)",
+                (story_id, version, now_iso(), json.dumps(sorted(article_ids)), json.dumps(briefing, ensure_ascii=False)),
+            )
+        return version
+
+    # --- health ------------------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query of quoted terms (no FTS syntax errors from user input)."""
+    words = [w.replace('"', '""') for w in text.split() if w.strip()]
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (which contain ';') whole."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        inside_trigger = text.upper().startswith("CREATE TRIGGER") and not text.upper().endswith("END;")
+        if text.endswith(";") and not inside_trigger:
+            statements.append(text)
+            current = []
+    if "\n".join(current).strip():
+        statements.append("\n".join(current).strip())
+    return statements
