@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import logging
 import re
@@ -26,10 +27,9 @@ from storyline.models import Article
 
 log = logging.getLogger(__name__)
 
-# One article file larger than this is not an article (a log, a dump with the wrong extension, ...).
+# One article file larger than this is not an article (a log, a dump with the wrong extension, ...);
+# one dump row (JSONL line, CSV record) may not be larger either. Configurable: iter_articles(max_bytes=).
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
-# A dump row (JSONL line, CSV record) may not be larger than one article either.
-MAX_ROW_BYTES = MAX_ARTICLE_BYTES
 # Main text shorter than this on a page is navigation or an error page, not an article (the shortest
 # real news items, briefs, run to a few sentences).
 MIN_HTML_ARTICLE_WORDS = 25
@@ -89,32 +89,38 @@ def parse_published(value: object, where: str) -> datetime | None:
 
 
 def decode_text(data: bytes, where: str) -> str:
+    return decode_bytes(data, where)[0]
+
+
+def decode_bytes(data: bytes, where: str) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1.
 
-    Refuses binary data: NUL bytes in a text without a UTF-16 BOM, or mostly control characters.
+    Returns the text and the encoding used. Refuses binary data: NUL bytes in a text without a
+    UTF-16 BOM, or mostly control characters.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise InputError("looks like UTF-16 but does not decode", input=where) from None
     if b"\x00" in data[:65536]:
         raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
+    encoding = "utf-8"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Not UTF-8: the usual legacy encoding of Western news pages. cp1252 is a superset of
         # Latin-1's printable range; bytes it leaves undefined fall back to Latin-1.
         try:
-            text = data.decode("cp1252")
+            text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        log.info("%s: not UTF-8, read as Windows-1252", where)
+            text, encoding = data.decode("latin-1"), "latin-1"
+        log.info("%s: not UTF-8, read as %s", where, encoding)
     sample = text[:4096]
     control = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if sample and control / len(sample) > 0.05:
         raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
-    return text
+    return text, encoding
 
 
 def _read_bytes(path: Path, limit: int | None) -> bytes:
@@ -146,6 +152,7 @@ def make_article(
     raw: str,
     raw_format: str,
     default_outlet: str,
+    encoding: str = "utf-8",
 ) -> Article:
     """Build an Article from a record with our field names; raises InputError when it has no text."""
     text = str(record.get("text") or "").strip()
@@ -168,6 +175,7 @@ def make_article(
         author=author,
         raw=raw,
         raw_format=raw_format,
+        encoding=encoding,
     )
 
 
@@ -189,7 +197,7 @@ def _article_or_error(
 # --- readers ----------------------------------------------------------------------------------------
 
 
-def read_text_article(path: Path, raw: str) -> Article:
+def read_text_article(path: Path, raw: str, encoding: str = "utf-8") -> Article:
     lines = raw.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -199,15 +207,21 @@ def read_text_article(path: Path, raw: str) -> Article:
     if not text.strip():
         raise InputError("has a headline but no article text", input=str(path))
     return make_article({"title": title, "text": text}, source=str(path), raw=raw, raw_format="text",
-                        default_outlet=path.stem)
+                        default_outlet=path.stem, encoding=encoding)
 
 
-def extract_html(html: str, *, source: str, url: str | None = None, default_outlet: str = "") -> Article:
+def extract_html(
+    html: str, *, source: str, url: str | None = None, default_outlet: str = "", encoding: str = "utf-8"
+) -> Article:
     """Main text and metadata of a news page (trafilatura), paragraphs separated by blank lines."""
     import trafilatura
 
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
+        # keep the time of day too (htmldate's default output is the date alone); prefer the original
+        # publication date over the last-modified one
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
+                                "extensive_search": True},
     )
     if document is None or len((document.text or "").split()) < MIN_HTML_ARTICLE_WORDS:
         raise InputError("HTML page with no article text (a menu, index or error page?)", input=source)
@@ -222,18 +236,32 @@ def extract_html(html: str, *, source: str, url: str | None = None, default_outl
         "author": document.author,
         "published": document.date,
     }
-    return make_article(record, source=source, raw=html, raw_format="html",
+    return make_article(record, source=source, raw=html, raw_format="html", encoding=encoding,
                         default_outlet=default_outlet or outlet_from_url(page_url) or "unknown")
 
 
-def _iter_jsonl(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
+def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line over max_bytes, which is skipped, not held in memory."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the oversize line
+                line = handle.readline(1 << 20)
+            yield None
+        else:
+            yield line
+
+
+def _iter_jsonl(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator[Article | InputError]:
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(_bounded_lines(handle, max_bytes), start=1):
             where = f"{path}:{number}"
-            if not line.strip():
+            if line is None:
+                yield InputError(f"row too large (over {max_bytes / 1e6:.1f} MB)", input=where)
                 continue
-            if len(line) > MAX_ROW_BYTES:
-                yield InputError(f"row too large ({len(line) / 1e6:.1f} MB)", input=where)
+            if not line.strip():
                 continue
             try:
                 raw = line.decode("utf-8-sig").strip()
@@ -247,24 +275,28 @@ def _iter_jsonl(path: Path, fields: Mapping[str, str]) -> Iterator[Article | Inp
             yield _article_or_error(record, fields, source=where, raw=raw, raw_format="jsonl", default_outlet=path.stem)
 
 
-def _iter_csv(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
-    csv.field_size_limit(MAX_ROW_BYTES)
+def _iter_csv(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator[Article | InputError]:
+    csv.field_size_limit(max_bytes)
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
-    decode_text(head, str(path))  # refuses binary data early, with the usual message
-    try:
-        head.decode("utf-8-sig")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
+    _, sniffed = decode_bytes(head, str(path))  # refuses binary data early, with the usual message
+    if sniffed == "utf-16":
+        encoding = "utf-16"
+    else:
+        try:
+            head.decode("utf-8-sig")
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut at the end of the sample is still UTF-8.
+            encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with path.open(encoding=encoding, errors="replace", newline="") as text:
-        yield from _iter_csv_rows(csv.DictReader(text, delimiter=delimiter, strict=True), path, fields, delimiter)
+        reader = csv.DictReader(text, delimiter=delimiter, strict=True)
+        yield from _iter_csv_rows(reader, path, fields, delimiter, encoding.removesuffix("-sig"))
 
 
 def _iter_csv_rows(
-    reader: csv.DictReader, path: Path, fields: Mapping[str, str], delimiter: str
+    reader: csv.DictReader, path: Path, fields: Mapping[str, str], delimiter: str, encoding: str
 ) -> Iterator[Article | InputError]:
     while True:
         line = reader.line_num + 1
@@ -273,14 +305,19 @@ def _iter_csv_rows(
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field limit" in str(exc):  # one oversize cell: that row is lost, the next line goes on
+                yield InputError(f"row too large ({exc})", input=f"{path}:{line}")
+                continue
             yield InputError(f"malformed CSV ({exc})", input=f"{path}:{line}")
             return  # the reader cannot resynchronise after a quoting error
         where = f"{path}:{line}"
         if None in row:  # more cells than the header has columns
             yield InputError("row has more cells than the header", input=where)
             continue
-        raw = delimiter.join(value or "" for value in row.values())
-        yield _article_or_error(row, fields, source=where, raw=raw, raw_format="csv", default_outlet=path.stem)
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(row.values())
+        yield _article_or_error(row, fields, source=where, raw=buffer.getvalue(), raw_format="csv",
+                                default_outlet=path.stem, encoding=encoding)
 
 
 def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
@@ -304,24 +341,24 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def _iter_file(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
+def _iter_file(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator[Article | InputError]:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from _iter_jsonl(path, fields)
+        yield from _iter_jsonl(path, fields, max_bytes)
         return
     if suffix in CSV_SUFFIXES:
-        yield from _iter_csv(path, fields)
+        yield from _iter_csv(path, fields, max_bytes)
         return
     if suffix in PARQUET_SUFFIXES:
         yield from _iter_parquet(path, fields)
         return
-    raw = decode_text(_read_bytes(path, MAX_ARTICLE_BYTES), str(path))
+    raw, encoding = decode_bytes(_read_bytes(path, max_bytes), str(path))
     if not raw.strip():
         raise InputError("the file is empty", input=str(path))
     if suffix in HTML_SUFFIXES or _looks_like_html(raw):
-        yield extract_html(raw, source=str(path), default_outlet=path.stem)
+        yield extract_html(raw, source=str(path), default_outlet=path.stem, encoding=encoding)
     else:
-        yield read_text_article(path, raw)
+        yield read_text_article(path, raw, encoding)
 
 
 def _is_project_file(path: Path) -> bool:
@@ -342,9 +379,13 @@ def _expand(path: Path) -> Iterator[Path | InputError]:
 
 
 def iter_articles(
-    paths: Iterable[str | Path], *, fields: Mapping[str, str] | None = None
+    paths: Iterable[str | Path], *, fields: Mapping[str, str] | None = None, max_bytes: int = MAX_ARTICLE_BYTES
 ) -> Iterator[Article | InputError]:
-    """Every article in the inputs, in order, or an InputError for each input or row that failed."""
+    """Every article in the inputs, in order, or an InputError for each input or row that failed.
+
+    ``fields`` maps our field names to the input's columns ({"text": "body"}); ``max_bytes`` limits one
+    article file or one dump row (dumps themselves stream and have no limit).
+    """
     fields = dict(fields or {})
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -357,14 +398,16 @@ def iter_articles(
                 yield item
                 continue
             try:
-                yield from _iter_file(item, fields)
+                yield from _iter_file(item, fields, max_bytes)
             except InputError as exc:
                 yield exc
 
 
-def read_inputs(paths: Iterable[str | Path], *, fields: Mapping[str, str] | None = None) -> IngestResult:
+def read_inputs(
+    paths: Iterable[str | Path], *, fields: Mapping[str, str] | None = None, max_bytes: int = MAX_ARTICLE_BYTES
+) -> IngestResult:
     result = IngestResult()
-    for item in iter_articles(paths, fields=fields):
+    for item in iter_articles(paths, fields=fields, max_bytes=max_bytes):
         if isinstance(item, InputError):
             result.errors.append(item)
         else:

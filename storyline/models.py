@@ -31,6 +31,7 @@ class Article:
     author: str | None = None
     raw: str = ""  # the raw input exactly as read (file text, HTML, the JSON line / CSV row)
     raw_format: str = "text"  # text | html | jsonl | csv | parquet | feed
+    encoding: str = "utf-8"  # how the raw bytes were decoded: utf-8, utf-16, cp1252, latin-1
 
 
 @dataclass(frozen=True)

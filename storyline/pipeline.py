@@ -127,8 +127,8 @@ def open_indexes(store: "Store") -> tuple["SyndicationIndex", "CentroidClusterer
         syndication.add_known(article_id, group_id, signature)
     stories = [
         Story(story_id, title, vector.copy(), size, Counter(entities),
-              datetime.fromisoformat(last) if last else None)
-        for story_id, title, vector, size, entities, last in store.load_stories()
+              datetime.fromisoformat(last) if last else None, Counter(terms))
+        for story_id, title, vector, size, entities, terms, last in store.load_stories()
     ]
     return syndication, CentroidClusterer(stories)
 

@@ -60,7 +60,8 @@ MIGRATIONS: list[str] = [
     CREATE TABLE stories (
         id TEXT PRIMARY KEY,
         title TEXT NOT NULL,
-        centroid BLOB NOT NULL, size INTEGER NOT NULL, entities TEXT NOT NULL, last_published TEXT,
+        centroid BLOB NOT NULL, size INTEGER NOT NULL, entities TEXT NOT NULL, terms TEXT NOT NULL,
+        last_published TEXT,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL
     );
     CREATE TABLE story_articles (
@@ -263,24 +264,25 @@ class Store:
 
     # --- stories -----------------------------------------------------------------------------------
 
-    def load_stories(self) -> Iterator[tuple[str, str, np.ndarray, int, dict[str, int], str | None]]:
-        """(id, title, vector sum, size, entity counts, last published) of every story."""
+    def load_stories(self) -> Iterator[tuple[str, str, np.ndarray, int, dict[str, int], dict[str, int], str | None]]:
+        """(id, title, vector sum, size, entity counts, term counts, last published) of every story."""
         for row in self.db.execute(
-            "SELECT id, title, centroid, size, entities, last_published FROM stories ORDER BY rowid"
+            "SELECT id, title, centroid, size, entities, terms, last_published FROM stories ORDER BY rowid"
         ):
-            yield row[0], row[1], np.frombuffer(row[2], dtype=np.float32), row[3], json.loads(row[4]), row[5]
+            yield (row[0], row[1], np.frombuffer(row[2], dtype=np.float32), row[3], json.loads(row[4]),
+                   json.loads(row[5]), row[6])
 
     def put_story(self, story) -> None:
         """Insert or update a cluster.Story (inside the caller's transaction)."""
         stamp = now_iso()
         self.db.execute(
-            "INSERT INTO stories (id, title, centroid, size, entities, last_published, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+            "INSERT INTO stories (id, title, centroid, size, entities, terms, last_published, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
             " centroid = excluded.centroid, size = excluded.size, entities = excluded.entities,"
-            " last_published = excluded.last_published, updated_at = excluded.updated_at",
+            " terms = excluded.terms, last_published = excluded.last_published, updated_at = excluded.updated_at",
             (story.id, story.title, np.asarray(story.vector_sum, dtype=np.float32).tobytes(), story.size,
-             json.dumps(dict(story.entities)), story.last_published.isoformat() if story.last_published else None,
-             stamp, stamp),
+             json.dumps(dict(story.entities)), json.dumps(dict(story.terms)),
+             story.last_published.isoformat() if story.last_published else None, stamp, stamp),
         )
 
     def add_to_story(self, article_id: str, story_id: str) -> None:

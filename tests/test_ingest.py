@@ -162,3 +162,50 @@ def test_examples_pile_reads_every_format_and_skips_its_readme():
     assert not any("README" in a.source for a in result.articles)
     assert len({a.outlet for a in result.articles}) >= 4
     assert any(a.published is not None for a in result.articles)
+
+
+def test_nonsense_dates_keep_the_article_without_a_date(tmp_path, caplog):
+    rows = [
+        {"title": "Far future", "text": "Body one.", "published": "99999-01-01"},
+        {"title": "No such day", "text": "Body two.", "published": "31/02/2017"},
+        {"title": "Words", "text": "Body three.", "published": "sometime last spring-ish"},
+        {"title": "Fine", "text": "Body four.", "published": "2017-02-28T23:30:00-05:00"},
+    ]
+    dump = tmp_path / "dates.jsonl"
+    dump.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="storyline.ingest"):
+        result = read_inputs([dump])
+    assert result.errors == []
+    assert [a.published for a in result.articles] == [None, None, None, datetime(2017, 3, 1, 4, 30)]
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "99999" in warned and "31/02/2017" in warned and f"{dump}:2" in warned
+
+
+def test_size_limit_is_configurable_and_applies_per_file_and_per_row(tmp_path):
+    small = 2_000
+    (tmp_path / "long.txt").write_text("Headline\n\n" + "word " * 1_000)
+    dump = tmp_path / "rows.jsonl"
+    rows = [{"title": "A", "text": "short"}, {"title": "B", "text": "x" * 5_000}, {"title": "C", "text": "short too"}]
+    dump.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    table = tmp_path / "rows.csv"
+    table.write_text("title,text\nD,short\nE," + "y" * 5_000 + "\nF,also short\n")
+    result = read_inputs([tmp_path], max_bytes=small)
+    assert sorted(a.title for a in result.articles) == ["A", "C", "D", "F"]
+    messages = sorted(e.one_line() for e in result.errors)
+    assert len(messages) == 3 and all("too large" in m for m in messages)
+    assert any(f"{dump}:2" in m for m in messages) and any(f"{table}:3" in m for m in messages)
+    assert any("long.txt" in m for m in messages)
+    # The default limit reads them all: the dump as a whole is never limited, only one article.
+    assert len(read_inputs([tmp_path]).articles) == 7
+
+
+def test_the_encoding_used_is_recorded(tmp_path):
+    (tmp_path / "a_utf8.txt").write_text("Plain\n\nNaïve café.", encoding="utf-8")
+    (tmp_path / "b_bom.txt").write_bytes("\ufeffWith BOM\n\nBody.".encode("utf-8"))
+    (tmp_path / "c_cp1252.txt").write_bytes("Smart\n\n\u201cquoted\u201d".encode("cp1252"))
+    (tmp_path / "d_utf16.csv").write_bytes("title,text\nSixteen,\"Body, with comma\"\n".encode("utf-16"))
+    articles = read_inputs([tmp_path]).articles
+    assert [(a.title, a.encoding) for a in articles] == [
+        ("Plain", "utf-8"), ("With BOM", "utf-8"), ("Smart", "cp1252"), ("Sixteen", "utf-16")
+    ]
+    assert articles[3].raw == 'Sixteen,"Body, with comma"'  # the CSV row as text, quoting kept

@@ -1,0 +1,197 @@
+"""`storyline bench cluster DATASET_DIR`: story clustering against the true clusters of a data set.
+
+All documents of the data set (DUC 2004 or Multi-News layout) are shuffled into one stream with a
+fixed seed and ingested one by one into an in-memory store through the same code as `storyline
+ingest` (clean, analyze, dedup, cluster). The stories are compared with the true clusters: B-cubed
+precision / recall / F1 and the adjusted Rand index. In the same run, a baseline: TF-IDF vectors and
+agglomerative clustering (average linkage, cosine) told the true number of clusters, which it would not
+know in real use. Growth: the analyzed stream is replicated into larger streams (each copy a new
+article id with its sentence embeddings slightly perturbed, so no two are identical) and only the
+clustering stage is timed on them, from 1k to 10k articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import resource
+import time
+from collections import Counter, defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from storyline.analyze import analyze_articles, default_analyzer
+from storyline.clean import clean_article
+from storyline.cluster import CentroidClusterer
+from storyline.ingest import make_article
+from storyline.models import AnalyzedArticle, Article
+from storyline.pipeline import ingest_into_store
+from storyline.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def load_dataset(root: Path) -> list[tuple[Article, str]]:
+    """(article, true cluster) for every non-empty document of a DUC 2004 or Multi-News directory."""
+    clusters_dir = root / "clusters" if (root / "clusters").is_dir() else root
+    items = []
+    for cluster in sorted(p for p in clusters_dir.iterdir() if (p / "docs").is_dir()):
+        for doc in sorted((cluster / "docs").glob("*.txt")):
+            text = doc.read_text(encoding="utf-8", errors="replace").strip()
+            if not text:
+                continue
+            source = f"{cluster.name}/{doc.name}"
+            # No headline or outlet in these layouts: the document's own path stands for both.
+            article = make_article({"title": "", "text": text}, source=source, raw=text, raw_format="text",
+                                   default_outlet=source)
+            items.append((article, cluster.name))
+    return items
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    by_predicted, by_gold = defaultdict(set), defaultdict(set)
+    for item, label in predicted.items():
+        by_predicted[label].add(item)
+    for item, label in gold.items():
+        by_gold[label].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        same_predicted = by_predicted[predicted[item]]
+        same_gold = by_gold[gold[item]]
+        overlap = len(same_predicted & same_gold)
+        precision += overlap / len(same_predicted)
+        recall += overlap / len(same_gold)
+    precision /= len(gold)
+    recall /= len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def scores(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    from sklearn.metrics import adjusted_rand_score
+
+    items = sorted(gold)
+    p, r, f = bcubed(predicted, gold)
+    ari = adjusted_rand_score([gold[i] for i in items], [predicted[i] for i in items])
+    return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": f, "ari": ari,
+            "stories": len(set(predicted.values())), "true_stories": len(set(gold.values()))}
+
+
+def tfidf_baseline(articles: list[Article], n_clusters: int) -> dict[str, str]:
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(
+        [a.text for a in articles]
+    )
+    labels = AgglomerativeClustering(n_clusters=n_clusters, metric="cosine", linkage="average").fit_predict(
+        matrix.toarray()
+    )
+    return {a.id: str(label) for a, label in zip(articles, labels)}
+
+
+def perturbed_copies(analyzed: list[AnalyzedArticle], total: int, seed: int) -> list[AnalyzedArticle]:
+    """A stream of ``total`` articles: the analyzed ones and perturbed copies with new ids."""
+    rng = np.random.default_rng(seed)
+    out = list(analyzed)
+    copy_number = 0
+    while len(out) < total:
+        copy_number += 1
+        for a in analyzed:
+            if len(out) >= total:
+                break
+            noise = rng.normal(0, 0.02, a.embeddings.shape).astype(np.float32)
+            vectors = a.embeddings + noise
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+            article = replace(a.article, id=f"{a.id}-{copy_number}")
+            out.append(AnalyzedArticle(replace(a.cleaned, article=article), a.sentences, a.entities, vectors))
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="duc2004 or multinews_val200 directory")
+    parser.add_argument("--seed", type=int, default=0, help="shuffle seed (default 0)")
+    parser.add_argument("--growth", default="1000,5000,10000", help="stream sizes for the growth table ('' to skip)")
+    parser.add_argument("--json", type=Path, default=Path("bench-results/cluster.json"), help="write results here")
+
+
+def run(args: argparse.Namespace) -> int:
+    items = load_dataset(args.dataset)
+    random.Random(args.seed).shuffle(items)
+    gold = {a.id: label for a, label in items}
+    articles = [a for a, _ in items]
+    analyzer = default_analyzer()
+
+    start = time.perf_counter()
+    with Store(":memory:") as store:
+        report = ingest_into_store(articles, store, analyzer=analyzer)
+        ingest_seconds = time.perf_counter() - start
+        predicted = {
+            article_id: story_id
+            for article_id, story_id in store.db.execute("SELECT article_id, story_id FROM story_articles")
+        }
+        # Clustering alone, on the analyzed articles (read back from the store: no model time).
+        analyzed = analyze_articles([clean_article(a) for a in articles], analyzer, store)
+    # Exact duplicates in the data set share an id and are stored once: score each id once.
+    gold = {i: g for i, g in gold.items() if i in predicted}
+    ours = scores(predicted, gold)
+
+    start = time.perf_counter()
+    clusterer = CentroidClusterer()
+    for a in analyzed:
+        clusterer.assign(a)
+    cluster_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    unique = list({a.id: a for a in articles}.values())
+    baseline = scores(tfidf_baseline(unique, len(set(gold.values()))), gold)
+    baseline_seconds = time.perf_counter() - start
+
+    growth = []
+    for size in [int(s) for s in args.growth.split(",") if s.strip()]:
+        stream = perturbed_copies(analyzed, size, args.seed)
+        start = time.perf_counter()
+        clusterer = CentroidClusterer()
+        for a in stream:
+            clusterer.assign(a)
+        growth.append({"articles": size, "seconds": time.perf_counter() - start, "stories": len(clusterer.stories)})
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "dataset": str(args.dataset), "articles": len(gold), "seed": args.seed,
+        "storyline": {**ours, "seconds_with_analysis": ingest_seconds,
+                      "articles_per_second_with_analysis": len(articles) / ingest_seconds,
+                      "seconds_clustering_only": cluster_seconds,
+                      "articles_per_second_clustering_only": len(analyzed) / cluster_seconds},
+        "tfidf_agglomerative_baseline": {**baseline, "seconds": baseline_seconds,
+                                         "articles_per_second": len(unique) / baseline_seconds,
+                                         "note": "given the true number of clusters"},
+        "growth_clustering_only": growth,
+        "peak_memory_mb": peak_mb,
+    }
+    print(f"{args.dataset.name}: {len(gold)} articles, {ours['true_stories']} true stories (shuffle seed {args.seed})")
+    print(f"{'system':<28} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'ARI':>6} {'stories':>7} {'art/s':>8}")
+    for name, s, speed in (
+        ("storyline (clustering only)", ours, len(analyzed) / cluster_seconds),
+        ("TF-IDF + agglomerative*", baseline, len(unique) / baseline_seconds),
+    ):
+        print(f"{name:<28} {s['bcubed_precision']:6.3f} {s['bcubed_recall']:6.3f} {s['bcubed_f1']:6.3f} "
+              f"{s['ari']:6.3f} {s['stories']:7d} {speed:8.1f}")
+    print(f"storyline with analysis (clean, split, embed, NER, dedup, cluster, store): "
+          f"{len(articles) / ingest_seconds:.1f} articles/s; clustering only is "
+          f"{(len(analyzed) / cluster_seconds) / (len(unique) / baseline_seconds):.1f}x the baseline's speed")
+    print("* the baseline is told the true number of stories")
+    for g in growth:
+        print(f"growth: {g['articles']:>6} articles clustered in {g['seconds']:.2f} s ({g['stories']} stories)")
+    if len(growth) >= 2:
+        print(f"growth ratio {growth[0]['articles']} -> {growth[-1]['articles']}: "
+              f"{growth[-1]['seconds'] / growth[0]['seconds']:.1f}x time for "
+              f"{growth[-1]['articles'] / growth[0]['articles']:.0f}x articles")
+    print(f"peak memory {peak_mb:.0f} MB")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2))
+    print(f"wrote {args.json}")
+    return 0

@@ -1,0 +1,401 @@
+"""Fetch pages and feeds safely: http(s) only, bounded in time, size and redirects.
+
+``fetch_url`` gets one response, ``fetch_article`` fetches a page and extracts it with the same code
+as ingest (``ingest.extract_html``), and ``poll_feed`` reads an RSS/Atom feed (conditional request with
+ETag / Last-Modified), follows each new entry to its page and falls back to the entry's own content
+when the page fails. Every failure is one :class:`InputError` naming the URL and the problem.
+
+Built on the standard library's ``http.client`` rather than httpx: fetching is a core feature
+(``storyline ingest URL``, ``storyline watch``) and httpx is only an optional extra; doing the
+redirect loop ourselves also gives separate connect/read timeouts and one place where every hop's
+scheme and address are checked (``check_address``, the hook for refusing private addresses).
+"""
+
+from __future__ import annotations
+
+import codecs
+import http.client
+import ipaddress
+import logging
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+from storyline.errors import InputError
+from storyline.ingest import MAX_ARTICLE_BYTES, article_id, decode_bytes, extract_html, outlet_from_url
+from storyline.models import Article
+
+log = logging.getLogger(__name__)
+
+# (connect, read) seconds: a news site that has not answered in 10 s or stalls 20 s mid-page is down.
+DEFAULT_TIMEOUT = (10.0, 20.0)
+# Whole-response ceiling, so a server dripping one byte per read cannot hold a fetch forever.
+DEFAULT_TOTAL_TIMEOUT = 60.0
+DEFAULT_MAX_BYTES = MAX_ARTICLE_BYTES
+DEFAULT_MAX_REDIRECTS = 5
+USER_AGENT = "storyline/0.1 (+https://github.com/storyline; news briefing tool)"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+              "text/xml", "application/feed+json", "text/plain", "text/html")
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    url: str  # the final URL, after redirects
+    status: int
+    body: bytes = b""
+    content_type: str = ""  # media type only, lower case, without parameters
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False  # a 304 answer to a conditional request: no body
+
+    @property
+    def text(self) -> str:
+        return self.decoded()[0]
+
+    def decoded(self) -> tuple[str, str]:
+        """The body decoded with the declared charset, else sniffed like a file (UTF-8, UTF-16, cp1252);
+        returns the text and the encoding used."""
+        if self.charset:
+            try:
+                return self.body.decode(self.charset), codecs.lookup(self.charset).name
+            except (LookupError, UnicodeDecodeError):
+                log.info("%s: declared charset %r does not decode; sniffing instead", self.url, self.charset)
+        return decode_bytes(self.body, self.url)
+
+
+@dataclass
+class FeedPoll:
+    articles: list[Article] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    etag: str | None = None  # give these back on the next poll for a conditional request
+    modified: str | None = None
+    not_modified: bool = False  # the feed has not changed since etag/modified: nothing to do
+    title: str = ""
+
+
+# --- the address hook -------------------------------------------------------------------------------
+
+
+def check_address(url: str, host: str, port: int, *, allow_private: bool) -> None:
+    """Refuse hosts that resolve to private, loopback, link-local or reserved addresses.
+
+    The hook for issue 8 (server-side request forgery from a shared server): with ``allow_private``
+    True (the default for the command line, where the user fetches what they ask for, including
+    intranet sites) nothing is refused. Called for the first URL and for every redirect target.
+    """
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"host {host!r} not found ({exc.strerror})", input=url) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
+                or address.is_multicast or address.is_unspecified:
+            raise InputError(f"refused: {host} is a private or local address ({address})", input=url)
+
+
+# --- one request --------------------------------------------------------------------------------------
+
+
+def _split_timeout(timeout: float | tuple[float, float]) -> tuple[float, float]:
+    if isinstance(timeout, (int, float)):
+        return float(timeout), float(timeout)
+    return float(timeout[0]), float(timeout[1])
+
+
+def _check_scheme(url: str, original: str) -> None:
+    scheme = urlparse(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}://" if scheme else "no scheme"
+        raise InputError(f"only http and https URLs are fetched, not {shown}", input=original,
+                         fix="give an http(s) URL, or a local file path")
+
+
+def fetch_url(
+    url: str,
+    *,
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    accept: tuple[str, ...] | None = HTML_TYPES,
+    etag: str | None = None,
+    modified: str | None = None,
+    allow_private: bool = True,
+) -> FetchedPage:
+    """GET one URL within the bounds, following redirects; raises one InputError on any failure.
+
+    ``timeout`` is (connect, read) seconds (read = the longest wait for the next bytes),
+    ``total_timeout`` bounds the whole fetch, ``accept`` is the media types taken (None = any),
+    ``etag``/``modified`` make the request conditional (a 304 gives ``not_modified=True``).
+    """
+    connect_timeout, read_timeout = _split_timeout(timeout)
+    deadline = time.monotonic() + total_timeout
+    _check_scheme(url, url)
+    current = url
+    for _hop in range(max_redirects + 1):
+        parts = urlparse(current)
+        host = parts.hostname
+        if not host:
+            raise InputError("URL has no host", input=url)
+        secure = parts.scheme.lower() == "https"
+        port = parts.port or (443 if secure else 80)
+        check_address(url, host, port, allow_private=allow_private)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",  # no decompression bombs
+                   "Accept": ", ".join(accept) + ", */*;q=0.1" if accept else "*/*"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        if secure:
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, port, timeout=connect_timeout, context=ssl.create_default_context())
+        else:
+            connection = http.client.HTTPConnection(host, port, timeout=connect_timeout)
+        try:
+            try:
+                connection.connect()
+                connection.sock.settimeout(read_timeout)
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+            except (socket.timeout, TimeoutError):
+                raise InputError("timed out waiting for the server", input=url) from None
+            except ssl.SSLError as exc:
+                raise InputError(f"TLS error ({exc.reason or exc})", input=url) from None
+            except socket.gaierror as exc:
+                raise InputError(f"host {host!r} not found ({exc.strerror})", input=url) from None
+            except (OSError, http.client.HTTPException) as exc:
+                raise InputError(f"cannot connect ({getattr(exc, 'strerror', None) or exc})", input=url) from None
+            status = response.status
+            if status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location")
+                if not location:
+                    raise InputError(f"HTTP {status} redirect without a Location", input=url)
+                current = urljoin(current, location)
+                _check_scheme(current, url)
+                log.debug("%s: redirected to %s", url, current)
+                continue
+            if status == 304:
+                return FetchedPage(url=current, status=304, not_modified=True,
+                                   etag=response.getheader("ETag") or etag,
+                                   last_modified=response.getheader("Last-Modified") or modified)
+            if status >= 400:
+                raise InputError(f"HTTP {status} {response.reason}".rstrip(), input=url)
+            media_type, charset = _content_type(response.getheader("Content-Type") or "")
+            if accept is not None and media_type and media_type not in accept:
+                raise InputError(f"not an HTML page (the server says {media_type})", input=url)
+            declared = response.getheader("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise InputError(f"too large ({int(declared) / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)", input=url)
+            body = _read_bounded(response, url, max_bytes, deadline)
+            return FetchedPage(url=current, status=status, body=body, content_type=media_type, charset=charset,
+                               etag=response.getheader("ETag"), last_modified=response.getheader("Last-Modified"))
+        finally:
+            connection.close()
+    raise InputError(f"more than {max_redirects} redirects", input=url)
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    media_type, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    return media_type.strip().lower(), charset
+
+
+def _read_bounded(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise InputError("timed out: the response took too long", input=url)
+        try:
+            chunk = response.read1(_CHUNK)
+        except (socket.timeout, TimeoutError):
+            raise InputError("timed out reading the response", input=url) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise InputError(f"connection broke while reading ({exc})", input=url) from None
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(f"too large (over {max_bytes / 1e6:.1f} MB)", input=url)
+        chunks.append(chunk)
+
+
+# --- articles -----------------------------------------------------------------------------------------
+
+
+def fetch_article(
+    url: str,
+    *,
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    allow_private: bool = True,
+) -> Article:
+    """Fetch a news page and extract its article (``ingest.extract_html``); raises one InputError."""
+    page = fetch_url(url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+                     allow_private=allow_private)
+    if not page.body.strip():
+        raise InputError("the page is empty", input=url)
+    html, encoding = page.decoded()
+    return extract_html(html, source=url, url=page.url, encoding=encoding)
+
+
+class _TextOfHtml(HTMLParser):
+    """The text of a feed entry's HTML snippet, with a blank line between blocks."""
+
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        paragraphs = (" ".join(block.split()) for block in "".join(self.parts).split("\n\n"))
+        return "\n\n".join(p for p in paragraphs if p)
+
+
+def html_to_text(snippet: str) -> str:
+    parser = _TextOfHtml()
+    parser.feed(snippet)
+    parser.close()
+    return parser.text()
+
+
+def _entry_published(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime(*value[:6])  # feedparser normalises to UTC
+            except (ValueError, TypeError):
+                return None
+    return None
+
+
+def _entry_article(entry, link: str | None, feed_source: str) -> Article:
+    """An article from the feed entry's own content (used when its page cannot be fetched)."""
+    contents = entry.get("content") or []
+    snippet = max((c.get("value", "") for c in contents), key=len, default="") or entry.get("summary", "")
+    text = html_to_text(snippet)
+    title = html_to_text(entry.get("title", "")).replace("\n\n", " ")
+    if not text:
+        raise InputError("feed entry has no text of its own", input=link or feed_source)
+    outlet = outlet_from_url(link) or outlet_from_url(feed_source) or Path(feed_source).stem
+    author = entry.get("author") or None
+    return Article(id=article_id(outlet, title, text), title=title, text=text, outlet=outlet,
+                   source=link or feed_source, url=link, published=_entry_published(entry), author=author,
+                   raw=snippet, raw_format="feed")
+
+
+def poll_feed(
+    url_or_path: str | Path,
+    *,
+    etag: str | None = None,
+    modified: str | None = None,
+    seen_urls: frozenset[str] | set[str] = frozenset(),
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    allow_private: bool = True,
+) -> FeedPoll:
+    """Read an RSS/Atom feed (URL or local file) and return its new entries as articles.
+
+    Entries whose link is in ``seen_urls`` are skipped. Each new entry is followed to its page and
+    extracted; when that fails the entry's own content is used and the failure is reported in
+    ``errors``. A 304 answer to the conditional request gives ``not_modified=True`` and no articles.
+    A feed that cannot be fetched or is not a feed is one error in ``errors`` (nothing is raised).
+    """
+    import feedparser
+
+    source = str(url_or_path)
+    poll = FeedPoll(etag=etag, modified=modified)
+    try:
+        if urlparse(source).scheme.lower() in ("http", "https"):
+            page = fetch_url(source, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+                             accept=FEED_TYPES, etag=etag, modified=modified, allow_private=allow_private)
+            if page.not_modified:
+                poll.not_modified = True
+                return poll
+            body = page.body
+            poll.etag, poll.modified = page.etag, page.last_modified
+        elif Path(source).exists():
+            path = Path(source)
+            if path.stat().st_size > max_bytes:
+                raise InputError(f"feed too large ({path.stat().st_size / 1e6:.1f} MB)", input=source)
+            body = path.read_bytes()
+        elif "://" in source or source.lower().startswith(("javascript:", "data:", "mailto:")):
+            _check_scheme(source, source)  # ftp://, file://, ... are refused with a clear reason
+            raise InputError("unreachable", input=source)
+        else:
+            raise InputError("no such file, and not an http(s) URL", input=source)
+    except InputError as exc:
+        poll.errors.append(exc)
+        return poll
+    except OSError as exc:
+        poll.errors.append(InputError(f"cannot be read ({exc.strerror or exc})", input=source))
+        return poll
+
+    parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=True)
+    if not parsed.get("version") and not parsed.entries:
+        poll.errors.append(InputError("not an RSS or Atom feed", input=source,
+                                      fix="give the feed's URL, not the site's home page"))
+        return poll
+    poll.title = parsed.feed.get("title", "")
+    for number, entry in enumerate(parsed.entries, start=1):
+        link = entry.get("link") or None
+        if link:
+            link = urljoin(source, link) if urlparse(source).scheme else link
+        if link and link in seen_urls:
+            continue
+        page_error: InputError | None = None
+        if link:
+            try:
+                poll.articles.append(fetch_article(link, timeout=timeout, max_bytes=max_bytes,
+                                                   max_redirects=max_redirects, allow_private=allow_private))
+                continue
+            except InputError as exc:
+                page_error = exc
+        try:
+            article = _entry_article(entry, link, source)
+        except InputError as exc:
+            poll.errors.append(page_error or InputError(exc.problem, input=f"{source} entry {number}"))
+            continue
+        poll.articles.append(article)
+        if page_error is not None:
+            poll.errors.append(InputError(f"{page_error.problem}; used the feed entry's own text instead",
+                                          input=page_error.input))
+    return poll
+
