@@ -356,10 +356,9 @@ def poll_feed(
             if path.stat().st_size > max_bytes:
                 raise InputError(f"feed too large ({path.stat().st_size / 1e6:.1f} MB)", input=source)
             body = path.read_bytes()
-        elif "://" in source or source.lower().startswith(("javascript:", "data:", "mailto:")):
-            _check_scheme(source, source)  # ftp://, file://, ... are refused with a clear reason
-            raise InputError("unreachable", input=source)
         else:
+            if "://" in source:
+                _check_scheme(source, source)  # ftp://, file://, ... are refused with that reason
             raise InputError("no such file, and not an http(s) URL", input=source)
     except InputError as exc:
         poll.errors.append(exc)

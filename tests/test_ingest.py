@@ -7,10 +7,13 @@ import os
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from storyline.errors import ConfigError, InputError
-from storyline.ingest import MAX_ARTICLE_BYTES, article_id, iter_articles, read_inputs
+from storyline.ingest import MAX_ARTICLE_BYTES, article_id, decode_bytes, iter_articles, read_inputs
+from storyline.models import Article
 
 NEWS_PAGE = """<!doctype html>
 <html lang="en"><head>
@@ -209,3 +212,20 @@ def test_the_encoding_used_is_recorded(tmp_path):
         ("Plain", "utf-8"), ("With BOM", "utf-8"), ("Smart", "cp1252"), ("Sixteen", "utf-16")
     ]
     assert articles[3].raw == 'Sixteen,"Body, with comma"'  # the CSV row as text, quoting kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1).filter(
+    lambda text: not text.startswith("\ufeff")))  # a leading U+FEFF is a byte-order mark and is dropped
+def test_utf8_text_always_decodes_back_exactly(text):
+    assert decode_bytes(text.encode("utf-8"), "x") == (text, "utf-8")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=3_000))
+def test_any_bytes_in_a_dump_give_articles_or_errors_never_a_crash(tmp_path, data):
+    for name in ("dump.jsonl", "dump.csv", "page.txt"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for item in iter_articles([path], max_bytes=1_000):
+            assert isinstance(item, (Article, InputError))

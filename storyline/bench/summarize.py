@@ -1,0 +1,272 @@
+"""`storyline bench summarize DATASET_DIR`: summary quality against baselines and published systems.
+
+Reads the DUC 2004 layout (``<cluster>/docs``, ``refs``, ``peers``) or the Multi-News layout
+(``clusters/<id>/docs``, ``refs/0.txt``). Every document goes through the same stages as ``storyline
+brief`` (ingest's ``make_article``, ``clean_article``, ``analyze_articles``, ``summarize``); in the
+same run the baselines (Lead, round-robin Lead, sumy LexRank and TextRank with our own tokenizer) and,
+on DUC 2004, the 13 published systems in ``peers/`` are scored by the same code (``bench.rouge``).
+Prints a table, writes per-cluster scores and timings as JSON and a chart as PNG.
+
+Summary length: DUC 2004 uses its task's fixed 100 words. Multi-News uses ``length_for_input``, a
+rule of the input's size stated below, never the reference's length; every system gets the same budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from storyline.analyze import analyze_articles, default_analyzer
+from storyline.bench.cluster import load_dataset
+from storyline.bench.rouge import duc_recall, multinews_f1
+from storyline.clean import clean_article
+from storyline.models import AnalyzedArticle
+from storyline.summarize import summarize
+
+log = logging.getLogger(__name__)
+
+DUC_WORDS = 100
+
+
+def length_for_input(total_input_words: int) -> int:
+    """Summary length for a story of this many input words: 5 x sqrt(words), kept within 100-300.
+
+    Longer inputs earn longer summaries, but sub-linearly (a story told by ten articles is not ten times
+    the news of one). Stated before looking at scores; the references' length is never used.
+    """
+    return int(min(300, max(100, round(5 * total_input_words ** 0.5))))
+
+
+# --- systems: each takes the analyzed articles of a cluster and a word budget, returns sentences ---------
+
+
+def fit_budget(sentences: list[str], budget: int) -> list[str]:
+    """Sentences in order while the running total stays within the budget (at least one)."""
+    out, words = [], 0
+    for sentence in sentences:
+        n = len(sentence.split())
+        if out and words + n > budget:
+            break
+        out.append(sentence)
+        words += n
+    return out
+
+
+def storyline_system(articles: list[AnalyzedArticle], budget: int) -> list[str]:
+    return [s.text for s in summarize(articles, budget).sentences]
+
+
+def lead_system(articles: list[AnalyzedArticle], budget: int) -> list[str]:
+    """First sentences of the newest article (without dates: the first document)."""
+    dated = [a for a in articles if a.article.published]
+    newest = max(dated, key=lambda a: a.article.published) if dated else articles[0]
+    return fit_budget([s.text for s in newest.sentences], budget)
+
+
+def round_robin_lead_system(articles: list[AnalyzedArticle], budget: int) -> list[str]:
+    """First sentence of each article, then the second of each, and so on."""
+    longest = max(len(a.sentences) for a in articles)
+    ordered = [a.sentences[i].text for i in range(longest) for a in articles if i < len(a.sentences)]
+    return fit_budget(ordered, budget)
+
+
+class _SumyTokenizer:
+    """sumy's tokenizer interface over storyline's sentence splits (sumy's default needs NLTK data)."""
+
+    _WORD = re.compile(r"\w+(?:[-']\w+)*")
+
+    def __init__(self, sentences: list[str]):
+        self._sentences = sentences
+
+    def to_sentences(self, text: str) -> list[str]:
+        return self._sentences
+
+    def to_words(self, sentence: str) -> list[str]:
+        return self._WORD.findall(sentence)
+
+
+def _sumy_system(summarizer_class):
+    """A sumy summarizer ranking every sentence; the best are taken while they fit the budget."""
+
+    class RankingSummarizer(summarizer_class):
+        @staticmethod
+        def _get_best_sentences(sentences, count, rating, *args, **kwargs):
+            # sumy keeps the best `count` in document order; we need the whole ranking to fill a budget.
+            rate = rating.__getitem__ if isinstance(rating, dict) else (lambda s: rating(s, *args, **kwargs))
+            return tuple(sorted(sentences, key=lambda sentence: -rate(sentence)))
+
+    def run(articles: list[AnalyzedArticle], budget: int) -> list[str]:
+        from sumy.nlp.stemmers import Stemmer
+        from sumy.parsers.plaintext import PlaintextParser
+
+        sentences = [s.text for a in articles for s in a.sentences]
+        parser = PlaintextParser.from_string("\n".join(sentences), _SumyTokenizer(sentences))
+        ranked = [str(s) for s in RankingSummarizer(Stemmer("english"))(parser.document, len(sentences))]
+        chosen = set(fit_budget(ranked, budget))
+        return [s for s in sentences if s in chosen]  # in document order, as sumy gives them
+
+    return run
+
+
+def _lexrank(articles, budget):
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+
+    return _sumy_system(LexRankSummarizer)(articles, budget)
+
+
+def _textrank(articles, budget):
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    return _sumy_system(TextRankSummarizer)(articles, budget)
+
+
+SYSTEMS = {
+    "storyline": storyline_system,
+    "lead": lead_system,
+    "round-robin-lead": round_robin_lead_system,
+    "lexrank": _lexrank,
+    "textrank": _textrank,
+}
+
+
+# --- the harness ------------------------------------------------------------------------------------------
+
+
+def is_duc(root: Path) -> bool:
+    return any((p / "peers").is_dir() for p in root.iterdir() if p.is_dir())
+
+
+def references(root: Path, cluster: str) -> list[str]:
+    folder = (root / cluster / "refs") if is_duc(root) else (root / "clusters" / cluster / "refs")
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="duc2004 or multinews_val200 directory")
+    parser.add_argument("--words", type=int, help="summary length (default: 100 on DUC 2004, length_for_input on Multi-News)")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, of: {', '.join(SYSTEMS)}")
+    parser.add_argument("--limit", type=int, help="only the first K clusters (sorted by name)")
+    parser.add_argument("--json", type=Path, default=Path("bench-results/summarize.json"), help="results file")
+    parser.add_argument("--chart", type=Path, help="chart file (default: the JSON path with .png)")
+
+
+def evaluate(dataset: Path, *, systems: list[str], words: int | None = None, limit: int | None = None) -> dict:
+    """Score the systems (and DUC's published peers) on a data set; returns the results as a dict."""
+    duc = is_duc(dataset)
+    by_cluster: dict[str, list] = defaultdict(list)
+    for article, cluster in load_dataset(dataset):
+        by_cluster[cluster].append(article)
+    clusters = sorted(by_cluster)[:limit] if limit else sorted(by_cluster)
+
+    analyzer = default_analyzer()
+    start = time.perf_counter()
+    all_articles = [a for c in clusters for a in by_cluster[c]]
+    analyzed = {a.id: a for a in analyze_articles([clean_article(a) for a in all_articles], analyzer)}
+    analysis_seconds = time.perf_counter() - start
+
+    per_cluster: dict[str, dict] = {name: {} for name in systems}
+    seconds: dict[str, float] = defaultdict(float)
+    for cluster in clusters:
+        articles = [analyzed[a.id] for a in by_cluster[cluster]]
+        refs = references(dataset, cluster)
+        budget = words or (DUC_WORDS if duc else length_for_input(sum(len(a.text.split()) for a in by_cluster[cluster])))
+        for name in systems:
+            start = time.perf_counter()
+            sentences = SYSTEMS[name](articles, budget)
+            seconds[name] += time.perf_counter() - start
+            per_cluster[name][cluster] = _score(sentences, refs, duc) | {"words": sum(len(s.split()) for s in sentences)}
+        if duc:
+            for peer in sorted((dataset / cluster / "peers").glob("*.txt")):
+                text = peer.read_text(encoding="utf-8")
+                per_cluster.setdefault(f"peer:{peer.stem}", {})[cluster] = _score(text.splitlines(), refs, duc)
+
+    def mean(name: str, metric: str) -> float:
+        values = [scores[metric] for scores in per_cluster[name].values()]
+        return 100 * sum(values) / len(values)
+
+    metrics = ["rouge1", "rouge2"] if duc else ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    summary = {
+        name: {m: mean(name, m) for m in metrics}
+        | ({"ms_per_cluster": 1000 * seconds[name] / len(clusters)} if name in seconds else {})
+        for name in per_cluster
+    }
+    # storyline's own time includes its share of the analysis (embeddings, entities), which it needs.
+    summary["storyline"]["ms_per_cluster_with_analysis"] = (
+        summary["storyline"]["ms_per_cluster"] + 1000 * analysis_seconds / len(clusters)
+    ) if "storyline" in summary else None
+    return {
+        "dataset": str(dataset), "layout": "duc2004" if duc else "multinews", "clusters": len(clusters),
+        "scoring": "ROUGE-1.5.5 -l 100 -m -f A recall" if duc else "rouge-score F1, stemmed",
+        "length_rule": f"{words} words" if words else ("100 words" if duc else "length_for_input: clip(5*sqrt(input words), 100, 300)"),
+        "analysis_seconds": analysis_seconds, "summary": summary, "per_cluster": per_cluster,
+    }
+
+
+def _score(sentences: list[str], refs: list[str], duc: bool) -> dict[str, float]:
+    if duc:
+        text = " ".join(sentences)
+        return {"rouge1": duc_recall(text, refs, 1), "rouge2": duc_recall(text, refs, 2)}
+    return multinews_f1(sentences, refs[0])
+
+
+def print_table(result: dict) -> None:
+    summary = result["summary"]
+    metrics = [m for m in ("rouge1", "rouge2", "rougeL", "rougeLsum") if m in next(iter(summary.values()))]
+    print(f"{result['dataset']}: {result['clusters']} clusters; {result['scoring']}; length {result['length_rule']}")
+    print(f"{'system':<22}" + "".join(f"{m:>10}" for m in metrics) + f"{'ms/cluster':>12}")
+    for name, scores in sorted(summary.items(), key=lambda item: -item[1]["rouge2"]):
+        timing = f"{scores['ms_per_cluster']:12.1f}" if "ms_per_cluster" in scores else f"{'':>12}"
+        print(f"{name:<22}" + "".join(f"{scores[m]:10.2f}" for m in metrics) + timing)
+    s = summary.get("storyline")
+    if s and "lexrank" in summary:
+        print(f"storyline: {s['ms_per_cluster_with_analysis']:.0f} ms/cluster with its analysis "
+              f"({result['analysis_seconds']:.1f} s for all clusters), "
+              f"{s['ms_per_cluster_with_analysis'] / summary['lexrank']['ms_per_cluster']:.1f}x sumy LexRank's time")
+
+
+def draw_chart(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    summary = result["summary"]
+    names = sorted(summary, key=lambda n: summary[n]["rouge2"])
+    fig, (quality, speed) = plt.subplots(1, 2, figsize=(13, 0.35 * len(names) + 2), gridspec_kw={"width_ratios": [2, 1]})
+    colours = ["#c0392b" if n == "storyline" else "#7f8c8d" if n.startswith("peer:") else "#2980b9" for n in names]
+    y = range(len(names))
+    quality.barh([i - 0.2 for i in y], [summary[n]["rouge1"] for n in names], height=0.4, color=colours, label="ROUGE-1")
+    quality.barh([i + 0.2 for i in y], [summary[n]["rouge2"] for n in names], height=0.4, color=colours, alpha=0.5, label="ROUGE-2")
+    quality.set_yticks(list(y), names)
+    quality.set_xlabel("score (ROUGE-1 solid, ROUGE-2 light)")
+    quality.set_title(f"{Path(result['dataset']).name}: {result['scoring']}")
+    timed = [n for n in names if "ms_per_cluster" in summary[n]]
+    speed.barh(timed, [summary[n]["ms_per_cluster"] for n in timed], color="#2980b9")
+    speed.set_xscale("log")
+    speed.set_xlabel("ms per cluster (storyline: summarizing; analysis reported apart)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run(args: argparse.Namespace) -> int:
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown:
+        from storyline.errors import ConfigError
+
+        raise ConfigError(f"unknown system(s) {', '.join(sorted(unknown))}", fix=f"choose from {', '.join(SYSTEMS)}")
+    result = evaluate(args.dataset, systems=systems, words=args.words, limit=args.limit)
+    print_table(result)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2))
+    chart = args.chart or args.json.with_suffix(".png")
+    draw_chart(result, chart)
+    print(f"wrote {args.json} and {chart}")
+    return 0
