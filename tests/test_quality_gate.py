@@ -12,10 +12,10 @@ import pytest
 from conftest import shared_path
 from storyline.bench.summarize import evaluate
 
-# Measured on 2026-11-23 (first 10 clusters by name, 100 words, ROUGE-1.5.5 recall): R-1 MEASURED_DUC.
-DUC_MINIMUM = {"rouge1": 0.0, "rouge2": 0.0}
-# Measured on 2026-11-23 (first 20 clusters by name, length_for_input, rouge-score F1): MEASURED_MN.
-MULTINEWS_MINIMUM = {"rouge1": 0.0, "rouge2": 0.0}
+# Measured 2026-11-23 on the first 10 clusters by name (100 words, ROUGE-1.5.5 recall): 38.96 / 10.03.
+DUC_MINIMUM = {"rouge1": 38.0, "rouge2": 9.5}
+# Measured 2026-11-23 on the first 20 clusters by name (length_for_input, rouge-score F1): 39.14 / 10.50.
+MULTINEWS_MINIMUM = {"rouge1": 38.2, "rouge2": 10.0}
 
 
 @pytest.mark.slow
