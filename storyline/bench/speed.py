@@ -217,7 +217,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cold", action="store_true", help="skip the cold CLI runs")
     parser.add_argument("--full-duc", action="store_true", help="also time the analysis of all 488 DUC documents")
     parser.add_argument(
-        "--json", type=Path, default=Path("storyline-speed.json"), help="where to write the results (JSON)"
+        "--json", type=Path, default=Path("bench-results/speed.json"), help="where to write the results (JSON)"
     )
 
 
