@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -121,7 +122,9 @@ def run_brief_story(args: argparse.Namespace, words: int) -> int:
 
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="PATH", help="files, directories or dumps of articles")
+    parser.add_argument("inputs", nargs="+", metavar="PATH|URL|FEED",
+                        help="files, directories, dumps, page URLs or RSS/Atom feeds (.xml/.rss/.atom, /feed)")
+    parser.add_argument("--feed", action="store_true", help="treat every URL as a feed")
     parser.add_argument("--field", action="append", metavar="OURS=THEIRS", help="map a JSONL/CSV column, e.g. text=body")
     add_db_argument(parser)
 
@@ -134,13 +137,12 @@ def progress_bar(total: int | None = None, unit: str = "article"):
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from storyline.ingest import iter_articles
-    from storyline.pipeline import ingest_into_store
+    from storyline.pipeline import ingest_into_store, iter_sources
 
     fields = parse_field_map(args.field)
     with open_store(args) as store, progress_bar() as bar:
         report = ingest_into_store(
-            iter_articles(args.inputs, fields=fields),
+            iter_sources(args.inputs, store, fields=fields, feeds=args.feed),
             store,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
             on_article=lambda article: bar.update(1),
@@ -152,6 +154,41 @@ def run_ingest(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_PARTIAL if report.errors else EXIT_OK
+
+
+def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("feeds", nargs="+", metavar="FEED", help="RSS/Atom feed URLs (or files)")
+    parser.add_argument("--every", default="10m", metavar="INTERVAL", help="time between polls: 30s, 10m, 1h (default 10m)")
+    parser.add_argument("--max-polls", type=int, default=None, metavar="N", help="stop after N rounds (default: run until stopped)")
+    add_db_argument(parser)
+
+
+def parse_interval(text: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if not match:
+        raise ConfigError(f"--every '{text}' is not an interval", fix="e.g. 30s, 10m or 1h")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    import time as clock
+
+    from storyline.pipeline import ingest_into_store, iter_sources
+
+    interval = parse_interval(args.every)
+    polls = 0
+    with open_store(args) as store:
+        while True:
+            report = ingest_into_store(
+                iter_sources(args.feeds, store, feeds=True), store,
+                on_error=lambda error: print(f"storyline: error: {error.one_line()}", file=sys.stderr),
+            )
+            polls += 1
+            print(f"poll {polls}: {report.new} new, {report.already_stored} already stored, "
+                  f"{len(report.errors)} errors; {len(report.stories_touched)} stories touched", file=sys.stderr)
+            if args.max_polls is not None and polls >= args.max_polls:
+                return EXIT_OK
+            clock.sleep(interval)
 
 
 def add_stories_arguments(parser: argparse.ArgumentParser) -> None:
@@ -217,6 +254,7 @@ COMMANDS = {
     # name: (help, add_arguments, run)
     "brief": ("Brief a pile of articles as one story, or a stored story", add_brief_arguments, run_brief),
     "ingest": ("Store articles: group copies, cluster them into stories", add_ingest_arguments, run_ingest),
+    "watch": ("Poll feeds and ingest their new entries", add_watch_arguments, run_watch),
     "stories": ("List the stored stories", add_stories_arguments, run_stories),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
 }

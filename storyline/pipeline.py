@@ -12,12 +12,14 @@ stops the batch.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from urllib.parse import urlparse
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
 from storyline.brief import DEFAULT_WORDS, build_briefing
@@ -183,6 +185,46 @@ def ingest_into_store(
             report.stories_touched.difference_update(assignment.merged_away)
             report.stories_merged += len(assignment.merged_away)
     return report
+
+
+_FEED_PATH = re.compile(r"(\.(xml|rss|atom|rdf)$|/(feed|rss|atom)/?$)", re.IGNORECASE)
+
+
+def is_url(text: str) -> bool:
+    return "://" in text
+
+
+def looks_like_feed(source: str) -> bool:
+    """A feed by its address: .xml/.rss/.atom/.rdf, or a path ending in /feed, /rss or /atom."""
+    return bool(_FEED_PATH.search(urlparse(source).path if is_url(source) else source))
+
+
+def iter_sources(
+    inputs: Iterable[str], store: "Store", *, fields: Mapping[str, str] | None = None, feeds: bool = False
+) -> Iterator["Article | InputError"]:
+    """Articles from files and dumps, page URLs and RSS/Atom feeds (``feeds=True``: every URL is a feed).
+
+    A feed is asked with the ETag / Last-Modified the store remembers for it, so an unchanged feed costs
+    one 304; entries whose page is already stored are skipped without fetching it.
+    """
+    from storyline.fetch import fetch_article, poll_feed
+    from storyline.ingest import iter_articles
+
+    for source in inputs:
+        if feeds or looks_like_feed(source):
+            etag, modified = store.feed_state(source)
+            poll = poll_feed(source, etag=etag, modified=modified, seen_urls=store.known_urls())
+            yield from poll.errors
+            yield from poll.articles
+            if not poll.errors or poll.articles or poll.not_modified:
+                store.save_feed_state(source, poll.etag, poll.modified)
+        elif is_url(source):
+            try:
+                yield fetch_article(source)
+            except InputError as error:
+                yield error
+        else:
+            yield from iter_articles([source], fields=fields)
 
 
 def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, analyzer: Analyzer | None = None,

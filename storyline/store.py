@@ -44,6 +44,7 @@ MIGRATIONS: list[str] = [
         ingested_at TEXT NOT NULL
     );
     CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_url ON articles(url);
     CREATE TABLE analyses (
         article_id TEXT NOT NULL REFERENCES articles(id),
         analyzer_key TEXT NOT NULL,
@@ -372,6 +373,23 @@ class Store:
                 (story_id, version, now_iso(), json.dumps(sorted(article_ids)), json.dumps(briefing, ensure_ascii=False)),
             )
         return version
+
+    # --- feeds ------------------------------------------------------------------------------------------
+
+    def feed_state(self, url: str) -> tuple[str | None, str | None]:
+        """(etag, last-modified) remembered from the feed's last answer, for a conditional request."""
+        row = self.db.execute("SELECT etag, modified FROM feeds WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_feed_state(self, url: str, etag: str | None, modified: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO feeds (url, etag, modified, polled_at) VALUES (?,?,?,?) ON CONFLICT(url) DO UPDATE SET"
+            " etag = excluded.etag, modified = excluded.modified, polled_at = excluded.polled_at",
+            (url, etag, modified, now_iso()),
+        )
+
+    def known_urls(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT url FROM articles WHERE url IS NOT NULL")}
 
     # --- health ------------------------------------------------------------------------------------
 
