@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,23 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
+def syndicated_copies(analyzed: list) -> dict[str, str]:
+    """Article id -> syndication group id, for the articles that have a copy among the others."""
+    from storyline.dedup import group_syndicated_copies
+
+    groups = group_syndicated_copies({a.id: a.cleaned.text for a in analyzed})
+    sizes = Counter(groups.values())
+    return {article_id: group for article_id, group in groups.items() if sizes[group] > 1}
+
+
+def copy_keys(copies: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """build_briefing's source_of (copies share one independent-source key) and group names."""
+    return {
+        "source_of": {article_id: f"copies:{group}" for article_id, group in copies.items()},
+        "syndication_group_of": {article_id: group[:8] for article_id, group in copies.items()},
+    }
+
+
 def brief_paths(
     paths: Iterable[str | Path],
     *,
@@ -85,9 +103,13 @@ def brief_paths(
     with _timed(timings, "analyze"):
         analyzed = analyze_articles(cleaned, analyzer or default_analyzer(), cache)
 
-    # 4. Brief: the cited summary, the sources and the deep-briefing sections.
+    # 4. Dedup: syndicated copies form one group and count as one independent source.
+    with _timed(timings, "dedup"):
+        copies = syndicated_copies(analyzed)
+
+    # 5. Brief: the cited summary, the sources and the deep-briefing sections.
     with _timed(timings, "brief"):
-        briefing = build_briefing(analyzed, words=words, deep=deep)
+        briefing = build_briefing(analyzed, words=words, deep=deep, **copy_keys(copies))
 
     return BriefRun(briefing, ingested.errors, timings)
 
@@ -238,10 +260,7 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
     cleaned = [store.cleaned_article(article_id) for article_id in article_ids]
     analyzed = analyze_articles(cleaned, analyzer, store)  # cached: nothing is analyzed twice
     groups = store.syndication_groups(article_ids)
-    briefing = build_briefing(
-        analyzed, words=words, source_of={a: f"copies:{g}" for a, g in groups.items()},
-        syndication_group_of={a: g[:8] for a, g in groups.items()}, deep=deep,
-    )
+    briefing = build_briefing(analyzed, words=words, deep=deep, **copy_keys(groups))
     briefing.story_id = story_id
     latest = store.latest_briefing(story_id)
     if latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words:

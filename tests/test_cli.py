@@ -60,11 +60,15 @@ def test_html_output_is_one_self_contained_page(capsys, seeds_dir, tmp_path):
     assert 'href="#cite-1"' in page and 'id="cite-1"' in page
 
 
-def test_examples_pile_is_briefed_without_shared_data(capsys):
-    status, out, err = brief(capsys, str(EXAMPLES), "--no-deep")
+def test_examples_pile_is_briefed_without_shared_data_and_the_wire_copy_counts_once(capsys):
+    status, out, err = brief(capsys, str(EXAMPLES), "--no-deep", "--format", "json")
     assert status == 0, err
-    assert "## Summary" in out
-    assert "[1]" in out
+    data = json.loads(out)
+    assert data["summary"]["sentences"] and all(s["citations"] for s in data["summary"]["sentences"])
+    # Eight articles, seven outlets; the Island Wire Service story carried by two of them is one source.
+    assert (len(data["sources"]), data["outlets"], data["independent_sources"]) == (8, 7, 6)
+    groups = {s["outlet"]: s["syndication_group"] for s in data["sources"] if s["syndication_group"]}
+    assert set(groups) == {"port-aldric-daily", "Coastline Times"} and len(set(groups.values())) == 1
 
 
 def test_bad_inputs_are_one_line_each_and_the_rest_is_briefed(capsys, seeds_dir, tmp_path):
