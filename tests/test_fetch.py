@@ -5,10 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from conftest import local_http_server
 from storyline.errors import InputError
 from storyline.fetch import FeedPoll, fetch_article, fetch_url, poll_feed
 from storyline.ingest import read_inputs
@@ -136,15 +137,10 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    httpd.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", httpd
-    Handler.stall.set()
-    httpd.shutdown()
-    httpd.server_close()
+    Handler.stall.clear()
+    with local_http_server(Handler) as (base, httpd):
+        yield base, httpd
+        Handler.stall.set()  # so a stalled handler thread ends
 
 
 @pytest.fixture

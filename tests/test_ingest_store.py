@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import ThreadingHTTPServer
-
 import pytest
 
+from conftest import local_http_server
 from storyline.cli import main
 from storyline.pipeline import looks_like_feed
 from storyline.store import Store
@@ -15,16 +13,9 @@ from test_fetch import Handler
 
 @pytest.fixture
 def site():
-    Handler.stall.clear()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    httpd.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", httpd
-    Handler.stall.set()
-    httpd.shutdown()
-    httpd.server_close()
+    """The fetch tests' site (feeds, pages, broken URLs), fresh for each test so request logs are its own."""
+    with local_http_server(Handler) as served:
+        yield served
 
 
 def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, capsys):
