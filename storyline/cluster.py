@@ -44,8 +44,8 @@ CANDIDATES = 20  # stories nearest by embedding that are scored in full
 
 def article_vector(article: AnalyzedArticle) -> np.ndarray:
     """Mean sentence embedding, L2-normalised (zeros for an article without sentences)."""
-    if not len(article.sentences):
-        return np.zeros(article.embeddings.shape[1] if article.embeddings.ndim == 2 else 384, dtype=np.float32)
+    if not len(article.sentences):  # nothing left after cleaning: matches no story
+        return np.zeros(article.embeddings.shape[1], dtype=np.float32)
     vector = article.embeddings.mean(axis=0)
     return (vector / (np.linalg.norm(vector) + 1e-9)).astype(np.float32)
 

@@ -232,7 +232,7 @@ class Store:
         entities = json.dumps([[e.text, e.label, e.sentence_index, e.start, e.end] for e in analyzed.entities],
                               ensure_ascii=False)
         embeddings = np.ascontiguousarray(analyzed.embeddings, dtype=np.float32)
-        dim = embeddings.shape[1] if embeddings.ndim == 2 and embeddings.shape[0] else 0
+        dim = embeddings.shape[1] if embeddings.ndim == 2 else 0  # kept for an article without sentences too
         self.db.execute(
             "INSERT OR REPLACE INTO analyses (article_id, analyzer_key, sentences, entities, embeddings, dim)"
             " VALUES (?,?,?,?,?,?)",

@@ -199,3 +199,16 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
             "SELECT count(*) FROM story_articles WHERE story_id NOT IN (SELECT id FROM stories)"
         ).fetchone()[0]
         assert orphans == 0
+
+
+def test_an_article_with_nothing_left_after_cleaning_is_stored_and_clustered(tmp_path, analyzer):
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    (pile / "chrome.txt").write_text("Share\n\nAdvertisement\n\nFollow us on Twitter\n", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        report = ingest(store, pile, EXAMPLES / "tarne-gazette.txt", analyzer=analyzer)
+        assert report.errors == [] and report.new == 2
+        assert len(store.list_stories()) == 2
+        [empty_id] = [r[0] for r in store.db.execute("SELECT id FROM articles WHERE title = 'Share'")]
+        cached = store.get(empty_id, analyzer.key)
+        assert cached is not None and cached.sentences == [] and cached.embeddings.shape == (0, 384)
