@@ -87,21 +87,21 @@ def _refs(value: Any) -> list[dict]:
 def render_changes(changes: dict, fmt: str = "md") -> str:
     if fmt == "json":
         return json.dumps(changes, indent=2, ensure_ascii=False) + "\n"
-    from storyline.render import _cite_md, _md_escape
+    from storyline.render import cite_md, md_escape
 
-    lines = [f"# What changed: {_md_escape(changes['headline'] or '')}", ""]
+    lines = [f"# What changed: {md_escape(changes['headline'] or '')}", ""]
     lines.append(f"*Briefing version {changes['from_version']} -> {changes['to_version']}.*")
     lines += ["", "## New sources", ""]
-    lines += [f"- {_md_escape(s['outlet'])}: {_md_escape(s['title'])}" for s in changes["new_sources"]] or ["- none"]
+    lines += [f"- {md_escape(s['outlet'])}: {md_escape(s['title'])}" for s in changes["new_sources"]] or ["- none"]
     lines += ["", "## New in the summary", ""]
-    lines += [f"- {_md_escape(s['text'])} {_cite_md(s['citations'])}" for s in changes["new_summary_sentences"]] or ["- nothing"]
+    lines += [f"- {md_escape(s['text'])} {cite_md(s['citations'])}" for s in changes["new_summary_sentences"]] or ["- nothing"]
     for name, items in changes["sections"].items():
         if items:
             lines += ["", f"## New {name}", ""]
             for item in items:
                 text = item.get("text") or item.get("event") or item.get("explanation") or ""
-                lines.append(f"- {_md_escape(str(text))} {_cite_md(sorted({r['n'] for r in _refs(item)}))}")
+                lines.append(f"- {md_escape(str(text))} {cite_md(sorted({r['n'] for r in _refs(item)}))}")
     lines += ["", "## Citations", ""]
-    lines += [f"[{c['n']}] {_md_escape(c['outlet'])}, \"{_md_escape(c['title'])}\": \"{_md_escape(c['text'])}\""
+    lines += [f"[{c['n']}] {md_escape(c['outlet'])}, \"{md_escape(c['title'])}\": \"{md_escape(c['text'])}\""
               for c in changes["citations"]]
     return "\n".join(lines) + "\n"

@@ -119,26 +119,26 @@ def render_json(briefing: Briefing) -> str:
 # --- Markdown -------------------------------------------------------------------------------------
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
     """Keep article text from being read as Markdown markup (links, emphasis, headings, HTML)."""
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
     return text
 
 
-def _cite_md(numbers: list[int]) -> str:
+def cite_md(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
 def render_markdown(briefing: Briefing) -> str:
     data = briefing_to_dict(briefing)
-    lines = [f"# {_md_escape(data['headline'])}", ""]
+    lines = [f"# {md_escape(data['headline'])}", ""]
     lines.append(
         f"*{len(briefing.sources)} articles from {data['outlets']} outlets, "
         f"{data['independent_sources']} independent; summary {data['summary']['words']} words.*"
     )
     lines += ["", "## Summary", ""]
-    lines.append(" ".join(f"{_md_escape(s['text'])} {_cite_md(s['citations'])}" for s in data["summary"]["sentences"]))
+    lines.append(" ".join(f"{md_escape(s['text'])} {cite_md(s['citations'])}" for s in data["summary"]["sentences"]))
     for name, items in data["sections"].items():
         renderer = SECTION_MARKDOWN.get(name)
         if renderer and items:
@@ -148,12 +148,12 @@ def render_markdown(briefing: Briefing) -> str:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(s["removed_by_rule"].items()))
         removed = f"{s['words_removed']} words" + (f" ({rules})" if rules else "")
         copy = " (syndicated copy group " + s["syndication_group"] + ")" if s.get("syndication_group") else ""
-        lines.append(f"| {_md_escape(s['outlet'])}{copy} | {_md_escape(s['title'])} | {s['words_kept']} | {removed} |")
+        lines.append(f"| {md_escape(s['outlet'])}{copy} | {md_escape(s['title'])} | {s['words_kept']} | {removed} |")
     lines += ["", "## Citations", ""]
     for c in data["citations"]:
         lines.append(
-            f"[{c['n']}] {_md_escape(c['outlet'])}, \"{_md_escape(c['title'])}\", sentence {c['sentence_index']}: "
-            f"\"{_md_escape(c['text'])}\""
+            f"[{c['n']}] {md_escape(c['outlet'])}, \"{md_escape(c['title'])}\", sentence {c['sentence_index']}: "
+            f"\"{md_escape(c['text'])}\""
         )
     return "\n".join(lines) + "\n"
 
@@ -169,14 +169,14 @@ def _refs_md(refs: list[dict[str, Any]] | dict[str, Any] | None) -> str:
     if refs is None:
         return ""
     refs = refs if isinstance(refs, list) else [refs]
-    return _cite_md([r["n"] for r in refs])
+    return cite_md([r["n"] for r in refs])
 
 
 def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
     lines = ["## Timeline", ""]
     for e in items:
         outlets = f" ({len(e['outlets'])} outlets)" if len(e["outlets"]) > 1 else ""
-        lines.append(f"- **{_md_escape(e['date']['label'])}**: {_md_escape(e['event'])} {_refs_md(e['citations'])}{outlets}")
+        lines.append(f"- **{md_escape(e['date']['label'])}**: {md_escape(e['event'])} {_refs_md(e['citations'])}{outlets}")
     if any(not e["date"]["year_known"] for e in items):
         lines += [
             "",
@@ -189,11 +189,11 @@ def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
 def _md_actors(items: list[dict[str, Any]]) -> list[str]:
     lines = ["## Actors", "", "| actor | kind | role | also written | mentions by outlet |", "|---|---|---|---|---|"]
     for a in items[:25]:
-        role = f"{_md_escape(a['role'])} {_refs_md(a['role_citation'])}" if a["role"] else ""
-        mentions = ", ".join(f"{_md_escape(o)} {n}" for o, n in a["mentions"].items())
+        role = f"{md_escape(a['role'])} {_refs_md(a['role_citation'])}" if a["role"] else ""
+        mentions = ", ".join(f"{md_escape(o)} {n}" for o, n in a["mentions"].items())
         lines.append(
-            f"| {_md_escape(a['name'])} {_refs_md(a['citations'][:1])} | {a['kind']} | {role} | "
-            f"{_md_escape(', '.join(a['aliases']))} | {mentions} |"
+            f"| {md_escape(a['name'])} {_refs_md(a['citations'][:1])} | {a['kind']} | {role} | "
+            f"{md_escape(', '.join(a['aliases']))} | {mentions} |"
         )
     return lines
 
@@ -201,8 +201,8 @@ def _md_actors(items: list[dict[str, Any]]) -> list[str]:
 def _md_quotes(items: list[dict[str, Any]]) -> list[str]:
     lines = ["## Who said what", ""]
     for q in items:
-        speaker = _md_escape(q["speaker"] or "unattributed")
-        text = f"“{_md_escape(q['text'])}”" if q["kind"] == "direct" else f"(reported) {_md_escape(q['text'])}"
+        speaker = md_escape(q["speaker"] or "unattributed")
+        text = f"“{md_escape(q['text'])}”" if q["kind"] == "direct" else f"(reported) {md_escape(q['text'])}"
         outlets = f" — carried by {len(q['outlets'])} outlets" if len(q["outlets"]) > 1 else ""
         lines.append(f"- **{speaker}**: {text} {_refs_md(q['citations'])}{outlets}")
     return lines
@@ -212,7 +212,7 @@ def _md_facts(items: list[dict[str, Any]]) -> list[str]:
     lines = ["## Corroboration", ""]
     for f in items:
         badge = "single source" if f["single_source"] else f"{f['independent_sources']} independent sources"
-        lines.append(f"- *{badge}*: {_md_escape(f['text'])} {_refs_md(f['citations'])}")
+        lines.append(f"- *{badge}*: {md_escape(f['text'])} {_refs_md(f['citations'])}")
     return lines
 
 
@@ -220,21 +220,21 @@ def _md_contradictions(items: list[dict[str, Any]]) -> list[str]:
     lines = ["## Contradictions and changes", ""]
     for c in items:
         first, second = c["first"], c["second"]
-        lines.append(f"- **{c['kind']}** ({_md_escape(c['explanation'])}):")
-        lines.append(f"  - {_md_escape(first['outlet'])}: {_md_escape(first['text'])} {_refs_md(first['citation'])}")
-        lines.append(f"  - {_md_escape(second['outlet'])}: {_md_escape(second['text'])} {_refs_md(second['citation'])}")
+        lines.append(f"- **{c['kind']}** ({md_escape(c['explanation'])}):")
+        lines.append(f"  - {md_escape(first['outlet'])}: {md_escape(first['text'])} {_refs_md(first['citation'])}")
+        lines.append(f"  - {md_escape(second['outlet'])}: {md_escape(second['text'])} {_refs_md(second['citation'])}")
         if c["changed_over_time"]:
-            lines.append(f"  - *{_md_escape(c['note'])}*")
+            lines.append(f"  - *{md_escape(c['note'])}*")
     return lines
 
 
 def _md_framing(items: list[dict[str, Any]]) -> list[str]:
     lines = ["## Framing by outlet", "", "| outlet | own opinion | attributed | neutral | loaded words | leaves out |", "|---|---|---|---|---|---|"]
     for f in items:
-        words = ", ".join(f"{_md_escape(w['word'])} {_refs_md(w['citations'][:1])}" for w in f["loaded_words"])
-        left_out = "; ".join(f"{_md_escape(x['text'])} {_refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
+        words = ", ".join(f"{md_escape(w['word'])} {_refs_md(w['citations'][:1])}" for w in f["loaded_words"])
+        left_out = "; ".join(f"{md_escape(x['text'])} {_refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
         lines.append(
-            f"| {_md_escape(f['outlet'])} | {f['opinion_share']:.0%} {_refs_md(f['opinion_examples'])} | "
+            f"| {md_escape(f['outlet'])} | {f['opinion_share']:.0%} {_refs_md(f['opinion_examples'])} | "
             f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {left_out} |"
         )
     return lines
