@@ -39,7 +39,7 @@ MIGRATIONS: list[str] = [
         rowid INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
         title TEXT NOT NULL, text TEXT NOT NULL, outlet TEXT NOT NULL, source TEXT NOT NULL,
-        url TEXT, published TEXT, author TEXT, raw TEXT NOT NULL, raw_format TEXT NOT NULL,
+        url TEXT, published TEXT, author TEXT, raw TEXT NOT NULL, raw_format TEXT NOT NULL, encoding TEXT NOT NULL,
         cleaned_text TEXT NOT NULL, cleaned_title TEXT NOT NULL, removed TEXT NOT NULL,
         ingested_at TEXT NOT NULL
     );
@@ -185,25 +185,26 @@ class Store:
         removed = json.dumps([[r.start, r.end, r.text, r.rule] for r in cleaned.removed], ensure_ascii=False)
         self.db.execute(
             "INSERT OR IGNORE INTO articles (id, title, text, outlet, source, url, published, author, raw,"
-            " raw_format, cleaned_text, cleaned_title, removed, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " raw_format, encoding, cleaned_text, cleaned_title, removed, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.title, a.text, a.outlet, a.source, a.url, a.published.isoformat() if a.published else None,
-             a.author, a.raw, a.raw_format, cleaned.text, cleaned.title, removed, now_iso()),
+             a.author, a.raw, a.raw_format, a.encoding, cleaned.text, cleaned.title, removed, now_iso()),
         )
 
     def cleaned_article(self, article_id: str) -> CleanedArticle | None:
         row = self.db.execute(
-            "SELECT id, title, text, outlet, source, url, published, author, raw, raw_format, cleaned_text,"
-            " cleaned_title, removed FROM articles WHERE id = ?", (article_id,)
+            "SELECT id, title, text, outlet, source, url, published, author, raw, raw_format, encoding,"
+            " cleaned_text, cleaned_title, removed FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
             return None
         article = Article(
             id=row[0], title=row[1], text=row[2], outlet=row[3], source=row[4], url=row[5],
             published=datetime.fromisoformat(row[6]) if row[6] else None, author=row[7], raw=row[8],
-            raw_format=row[9],
+            raw_format=row[9], encoding=row[10],
         )
-        removed = tuple(RemovedSpan(*span) for span in json.loads(row[12]))
-        return CleanedArticle(article, row[10], removed, row[11])
+        removed = tuple(RemovedSpan(*span) for span in json.loads(row[13]))
+        return CleanedArticle(article, row[11], removed, row[12])
 
     def count_articles(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]

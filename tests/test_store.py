@@ -212,3 +212,16 @@ def test_an_article_with_nothing_left_after_cleaning_is_stored_and_clustered(tmp
         [empty_id] = [r[0] for r in store.db.execute("SELECT id FROM articles WHERE title = 'Share'")]
         cached = store.get(empty_id, analyzer.key)
         assert cached is not None and cached.sentences == [] and cached.embeddings.shape == (0, 384)
+
+
+def test_a_stored_article_reads_back_exactly(tmp_path, analyzer):
+    from storyline.clean import clean_article
+
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Café talks resume\n\nThe mayor of Vellmar said the café would reopen on Friday.".encode("cp1252"))
+    [article] = [a for a in iter_articles([latin, EXAMPLES / "island-news.jsonl"]) if a.title.startswith("Café")]
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, latin, analyzer=analyzer)
+        stored = store.cleaned_article(article.id)
+    assert stored.article == article and stored.article.encoding != "utf-8"
+    assert stored == clean_article(article)
