@@ -90,7 +90,9 @@ def run_brief(args: argparse.Namespace) -> int:
         raise ConfigError("--since needs --story", fix="storyline brief --story ID --since DATE|VERSION")
     if not args.paths:
         raise ConfigError("no input given", fix="storyline brief PATH... (files or directories of articles)")
-    run = brief_paths(args.paths, words=words, fields=parse_field_map(args.field), deep=not args.no_deep)
+    with progress_bar() as bar:
+        run = brief_paths(args.paths, words=words, fields=parse_field_map(args.field), deep=not args.no_deep,
+                          on_analyzed=bar.update)
     report_input_errors(run.errors)
     write_output(render(run.briefing, args.format), args.output)
     return EXIT_PARTIAL if run.errors else EXIT_OK

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlparse
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
@@ -66,6 +66,20 @@ def syndicated_copies(analyzed: list) -> dict[str, str]:
     return {article_id: group for article_id, group in groups.items() if sizes[group] > 1}
 
 
+ANALYZE_BATCH = 32  # articles analyzed together (the embedder is faster on batches)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def copy_keys(copies: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """build_briefing's source_of (copies share one independent-source key) and group names."""
     return {
@@ -82,8 +96,12 @@ def brief_paths(
     analyzer: Analyzer | None = None,
     cache: AnalysisCache | None = None,
     deep: bool = True,
+    on_analyzed: Callable[[int], None] | None = None,
 ) -> BriefRun:
-    """Read every input, then clean, analyze and brief them as one story."""
+    """Read every input, then clean, analyze and brief them as one story.
+
+    ``on_analyzed(n)`` is called as each batch of n articles is analyzed (for a progress bar).
+    """
     timings: dict[str, float] = {}
     paths = list(paths)
 
@@ -101,7 +119,12 @@ def brief_paths(
 
     # 3. Analyze: sentences, entities, embeddings (cached per article when a cache is given).
     with _timed(timings, "analyze"):
-        analyzed = analyze_articles(cleaned, analyzer or default_analyzer(), cache)
+        analyzer = analyzer or default_analyzer()
+        analyzed = []
+        for batch in _batches(cleaned, ANALYZE_BATCH):
+            analyzed += analyze_articles(batch, analyzer, cache)
+            if on_analyzed:
+                on_analyzed(len(batch))
 
     # 4. Dedup: syndicated copies form one group and count as one independent source.
     with _timed(timings, "dedup"):
@@ -116,7 +139,6 @@ def brief_paths(
 
 # --- the store-backed path: ingest -> clean -> analyze -> dedup -> cluster, one article at a time ---
 
-INGEST_BATCH = 32  # articles analyzed together (the embedder is faster on batches)
 
 
 @dataclass
@@ -126,17 +148,6 @@ class IngestReport:
     errors: list[InputError] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
     stories_merged: int = 0
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def open_indexes(store: "Store") -> tuple["SyndicationIndex", "CentroidClusterer"]:
@@ -174,7 +185,7 @@ def ingest_into_store(
     analyzer = analyzer or default_analyzer()
     syndication, clusterer = open_indexes(store)
     report = IngestReport()
-    for batch in _batches(items, INGEST_BATCH):
+    for batch in _batches(items, ANALYZE_BATCH):
         fresh = []
         for item in batch:
             if isinstance(item, InputError):
