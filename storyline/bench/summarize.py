@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -26,113 +25,25 @@ from storyline.bench.cluster import load_dataset
 from storyline.bench.rouge import duc_recall, multinews_f1
 from storyline.clean import clean_article
 from storyline.models import AnalyzedArticle
-from storyline.summarize import summarize
+from storyline.summarize import length_for_input, summarize
 
 log = logging.getLogger(__name__)
 
 DUC_WORDS = 100
 
 
-def length_for_input(total_input_words: int) -> int:
-    """Summary length for a story of this many input words: half of it, kept within 100-300 words.
-
-    A short story (a few hundred words from two or three articles) keeps about half its length; a long
-    one is capped at 300 words. The same budget is given to every system. The ratio is a corpus-level
-    choice (Multi-News summaries are known to run about half their inputs), never a cluster's reference.
-    """
-    return int(min(300, max(100, round(0.5 * total_input_words))))
+# --- systems: every system is a method of storyline.summarize's registry, so the bench and the CLI ------
+# --- share one code path; each takes the analyzed articles of a cluster and a word budget -------------------
 
 
-# --- systems: each takes the analyzed articles of a cluster and a word budget, returns sentences ---------
-
-
-def fit_budget(sentences: list[str], budget: int) -> list[str]:
-    """Sentences in order while the running total stays within the budget (at least one)."""
-    out, words = [], 0
-    for sentence in sentences:
-        n = len(sentence.split())
-        if out and words + n > budget:
-            break
-        out.append(sentence)
-        words += n
-    return out
-
-
-def storyline_system(articles: list[AnalyzedArticle], budget: int) -> list[str]:
-    return [s.text for s in summarize(articles, budget).sentences]
-
-
-def lead_system(articles: list[AnalyzedArticle], budget: int) -> list[str]:
-    """First sentences of the newest article (without dates: the first document)."""
-    dated = [a for a in articles if a.article.published]
-    newest = max(dated, key=lambda a: a.article.published) if dated else articles[0]
-    return fit_budget([s.text for s in newest.sentences], budget)
-
-
-def round_robin_lead_system(articles: list[AnalyzedArticle], budget: int) -> list[str]:
-    """First sentence of each article, then the second of each, and so on."""
-    longest = max(len(a.sentences) for a in articles)
-    ordered = [a.sentences[i].text for i in range(longest) for a in articles if i < len(a.sentences)]
-    return fit_budget(ordered, budget)
-
-
-class _SumyTokenizer:
-    """sumy's tokenizer interface over storyline's sentence splits (sumy's default needs NLTK data)."""
-
-    _WORD = re.compile(r"\w+(?:[-']\w+)*")
-
-    def __init__(self, sentences: list[str]):
-        self._sentences = sentences
-
-    def to_sentences(self, text: str) -> list[str]:
-        return self._sentences
-
-    def to_words(self, sentence: str) -> list[str]:
-        return self._WORD.findall(sentence)
-
-
-def _sumy_system(summarizer_class):
-    """A sumy summarizer ranking every sentence; the best are taken while they fit the budget."""
-
-    class RankingSummarizer(summarizer_class):
-        @staticmethod
-        def _get_best_sentences(sentences, count, rating, *args, **kwargs):
-            # sumy keeps the best `count` in document order; we need the whole ranking to fill a budget.
-            rate = rating.__getitem__ if isinstance(rating, dict) else (lambda s: rating(s, *args, **kwargs))
-            return tuple(sorted(sentences, key=lambda sentence: -rate(sentence)))
-
+def _registry_system(method: str):
     def run(articles: list[AnalyzedArticle], budget: int) -> list[str]:
-        from sumy.nlp.stemmers import Stemmer
-        from sumy.parsers.plaintext import PlaintextParser
-
-        sentences = [s.text for a in articles for s in a.sentences]
-        parser = PlaintextParser.from_string("\n".join(sentences), _SumyTokenizer(sentences))
-        ranked = [str(s) for s in RankingSummarizer(Stemmer("english"))(parser.document, len(sentences))]
-        chosen = set(fit_budget(ranked, budget))
-        return [s for s in sentences if s in chosen]  # in document order, as sumy gives them
+        return [s.text for s in summarize(articles, budget, method=method).sentences]
 
     return run
 
 
-def _lexrank(articles, budget):
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-
-    return _sumy_system(LexRankSummarizer)(articles, budget)
-
-
-def _textrank(articles, budget):
-    from sumy.summarizers.text_rank import TextRankSummarizer
-
-    return _sumy_system(TextRankSummarizer)(articles, budget)
-
-
-SYSTEMS = {
-    "storyline": storyline_system,
-    "lead": lead_system,
-    "round-robin-lead": round_robin_lead_system,
-    "lexrank": _lexrank,
-    "textrank": _textrank,
-}
+SYSTEMS = {name: _registry_system(name) for name in ("storyline", "lead", "round-robin-lead", "lexrank", "textrank")}
 
 
 # --- the harness ------------------------------------------------------------------------------------------
