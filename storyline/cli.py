@@ -221,6 +221,25 @@ def run_stories(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- serve ----------------------------------------------------------------------------------------
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--read-only", action="store_true", help="no adding articles and no saving briefings")
+    parser.add_argument("--allow-private-urls", action="store_true",
+                        help="let readers add URLs on private, loopback and link-local addresses (refused by default)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from storyline.web import serve
+
+    serve(args.db, host=args.host, port=args.port, read_only=args.read_only, allow_private_urls=args.allow_private_urls)
+    return EXIT_OK
+
+
 # --- bench ----------------------------------------------------------------------------------------
 
 # name -> module under storyline.bench exposing add_arguments(parser) and run(args) -> int
@@ -258,6 +277,7 @@ COMMANDS = {
     "ingest": ("Store articles: group copies, cluster them into stories", add_ingest_arguments, run_ingest),
     "watch": ("Poll feeds and ingest their new entries", add_watch_arguments, run_watch),
     "stories": ("List the stored stories", add_stories_arguments, run_stories),
+    "serve": ("Browse stories and briefings in a web app", add_serve_arguments, run_serve),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
 }
 

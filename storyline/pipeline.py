@@ -175,12 +175,14 @@ def ingest_into_store(
     analyzer: Analyzer | None = None,
     on_error=None,
     on_article=None,
+    cache: AnalysisCache | None = None,
 ) -> IngestReport:
     """Store new articles with their analysis, syndication group and story.
 
     Each article is written in one transaction with everything derived from it, so a crash loses at
     most the article being written and never leaves half of one. ``on_error(error)`` is called for each
-    bad input as it is met, ``on_article(article)`` for each input article (for progress).
+    bad input as it is met, ``on_article(article)`` for each input article (for progress). ``cache``: where
+    analyses are looked up first (the cluster benchmark keeps one so it does not re-embed on every run).
     """
     analyzer = analyzer or default_analyzer()
     syndication, clusterer = open_indexes(store)
@@ -201,7 +203,7 @@ def ingest_into_store(
                 fresh.append(item)
         if not fresh:
             continue
-        analyzed = analyze_articles([clean_article(a) for a in fresh], analyzer)
+        analyzed = analyze_articles([clean_article(a) for a in fresh], analyzer, cache)
         for article in analyzed:
             group_id, signature = syndication.assign(article.id, article.cleaned.text)
             assignment = clusterer.assign(article)
@@ -233,10 +235,12 @@ def looks_like_feed(source: str) -> bool:
 
 
 def iter_sources(
-    inputs: Iterable[str], store: "Store", *, fields: Mapping[str, str] | None = None, feeds: bool = False
+    inputs: Iterable[str], store: "Store", *, fields: Mapping[str, str] | None = None, feeds: bool = False,
+    allow_private: bool = True,
 ) -> Iterator["Article | InputError"]:
     """Articles from files and dumps, page URLs and RSS/Atom feeds (``feeds=True``: every URL is a feed).
 
+    ``allow_private=False`` (a shared server) refuses URLs that resolve to private or local addresses.
     A feed is asked with the ETag / Last-Modified the store remembers for it, so an unchanged feed costs
     one 304; entries whose page is already stored are skipped without fetching it.
     """
@@ -246,14 +250,15 @@ def iter_sources(
     for source in inputs:
         if feeds or looks_like_feed(source):
             etag, modified = store.feed_state(source)
-            poll = poll_feed(source, etag=etag, modified=modified, seen_urls=store.known_urls())
+            poll = poll_feed(source, etag=etag, modified=modified, seen_urls=store.known_urls(),
+                             allow_private=allow_private)
             yield from poll.errors
             yield from poll.articles
             if not poll.errors or poll.articles or poll.not_modified:
                 store.save_feed_state(source, poll.etag, poll.modified)
         elif is_url(source):
             try:
-                yield fetch_article(source)
+                yield fetch_article(source, allow_private=allow_private)
             except InputError as error:
                 yield error
         else:
@@ -261,8 +266,9 @@ def iter_sources(
 
 
 def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, analyzer: Analyzer | None = None,
-                deep: bool = True) -> Briefing:
-    """Brief one stored story; a new briefing version is saved when its articles changed."""
+                deep: bool = True, save: bool = True) -> Briefing:
+    """Brief one stored story; a new briefing version is saved when its articles changed (``save=False``:
+    a read-only store, the briefing is made but not kept)."""
     from storyline.render import briefing_to_dict
 
     story_id = store.resolve_story_id(story_id)
@@ -276,6 +282,8 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
     latest = store.latest_briefing(story_id)
     if latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words:
         briefing.version = latest[0]
+    elif not save:
+        briefing.version = (latest[0] if latest else 0) + 1
     else:
         briefing.version = store.save_briefing(story_id, article_ids, briefing_to_dict(briefing))
     return briefing

@@ -312,18 +312,33 @@ class Store:
             raise StoreError(problem, input=f"story {prefix}", fix="see `storyline stories`")
         return rows[0][0]
 
-    def list_stories(self, *, since: datetime | None = None, search: str | None = None, limit: int = 100) -> list[StoryRow]:
+    def list_stories(
+        self, *, since: datetime | None = None, until: datetime | None = None, search: str | None = None,
+        outlet: str | None = None, story_id: str | None = None, limit: int = 100, offset: int = 0,
+    ) -> list[StoryRow]:
+        """Stories newest first, then biggest; filtered by words, by an outlet among their articles and
+        by the time of their latest article (published, else ingested)."""
         where, params = [], []
+        if story_id:
+            where.append("s.id = ?")
+            params.append(story_id)
+        if outlet:
+            where.append("s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+                         " WHERE a.outlet = ?)")
+            params.append(outlet)
         if search:
             where.append(
                 "s.id IN (SELECT sa.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
                 " JOIN story_articles sa ON sa.article_id = a.id WHERE articles_fts MATCH ?)"
             )
             params.append(fts_query(search))
-        having = ""
+        having = []
         if since:
-            having = "HAVING coalesce(max(a.published), max(a.ingested_at)) >= ?"
+            having.append("coalesce(max(a.published), max(a.ingested_at)) >= ?")
             params.append(since.isoformat())
+        if until:
+            having.append("coalesce(max(a.published), max(a.ingested_at)) <= ?")
+            params.append(until.isoformat())
         sql = (
             "SELECT s.id, s.title, count(a.id), count(DISTINCT a.outlet),"
             " count(DISTINCT coalesce(g.group_id, a.outlet)), min(a.published), max(a.published), s.updated_at"
@@ -331,14 +346,42 @@ class Store:
             " LEFT JOIN (SELECT article_id, group_id FROM syndication WHERE group_id IN"
             "   (SELECT group_id FROM syndication GROUP BY group_id HAVING count(*) > 1)) g ON g.article_id = a.id"
             + (" WHERE " + " AND ".join(where) if where else "")
-            + f" GROUP BY s.id {having} ORDER BY coalesce(max(a.published), s.updated_at) DESC, count(a.id) DESC"
-            " LIMIT ?"
+            + " GROUP BY s.id" + (" HAVING " + " AND ".join(having) if having else "")
+            + " ORDER BY coalesce(max(a.published), s.updated_at) DESC, count(a.id) DESC LIMIT ? OFFSET ?"
         )
-        params.append(limit)
+        params += [limit, offset]
         try:
             return [StoryRow(*row) for row in self.db.execute(sql, params)]
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search ({exc})", input=search or "", fix="search for plain words") from None
+
+    def story_row(self, story_id: str) -> StoryRow | None:
+        rows = self.list_stories(story_id=story_id, limit=1)
+        return rows[0] if rows else None
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """(outlet, number of articles), most articles first."""
+        return self.db.execute(
+            "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet"
+        ).fetchall()
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """The other articles in this article's syndication group."""
+        return [r[0] for r in self.db.execute(
+            "SELECT t.article_id FROM syndication s JOIN syndication t ON t.group_id = s.group_id"
+            " WHERE s.article_id = ? AND t.article_id != s.article_id ORDER BY t.article_id", (article_id,)
+        )]
+
+    def sentence_spans(self, article_id: str) -> list[tuple[int, int]]:
+        """(start, end) of each sentence of the article's cleaned text, from its latest analysis."""
+        row = self.db.execute(
+            "SELECT sentences FROM analyses WHERE article_id = ? ORDER BY rowid DESC LIMIT 1", (article_id,)
+        ).fetchone()
+        return [(s[2], s[3]) for s in json.loads(row[0])] if row else []
 
     # --- briefing versions ---------------------------------------------------------------------------
 
