@@ -248,6 +248,7 @@ BENCHMARKS = {
     "speed": "Cold and warm briefing time, by stage",
     "cluster": "Story clustering quality (B-cubed, ARI) and throughput",
     "deep": "Deep-briefing time and contradiction precision/recall",
+    "web": "Web app response times (p50/p95) over a 5,000-article store under concurrent load",
 }
 
 

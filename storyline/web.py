@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 from storyline.errors import ConfigError, InputError, StoreError, StorylineError, require
 
 require("fastapi", extra="web", purpose="storyline serve")
-require("multipart", extra="web", purpose="storyline serve")
+require("python_multipart", extra="web", purpose="storyline serve")
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402

@@ -1,0 +1,55 @@
+"""Stores for the web tests: the seeds, the example pile and one hostile article, ingested for real."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import EXAMPLES, SHARED_DATA
+
+# Article text that would run in the reader's browser if any of it reached the page unescaped.
+HOSTILE = {
+    "title": "Reef <script>window.__pwned='title'</script> survey row <img src=x onerror=\"window.__pwned='title-img'\">",
+    "outlet": "evil-<b>gazette</b>",
+    "url": "javascript:window.__pwned='url'",
+    "published": "2025-05-02",
+    "text": (
+        "The Quillmarsh lighthouse keepers voted on Friday to strike over the new rota, the keepers' guild said. "
+        "<script>window.__pwned='text'</script> appeared in the guild's statement as printed. "
+        "A second line read <img src=x onerror=\"window.__pwned='img'\"> and nobody could explain it. "
+        "The guild also posted a link, <a href=\"javascript:window.__pwned='link'\">click here</a>, to its members.\n\n"
+        "Guild secretary Petra Lowell said the strike would begin on Monday unless the rota was withdrawn. "
+        "The lighthouse authority said it would meet the guild on Saturday."
+    ),
+}
+HOSTILE_MARKERS = ("<script>window.__pwned='text'</script>", "onerror=\"window.__pwned='img'\"",
+                   "javascript:window.__pwned='link'")
+
+
+def write_hostile(directory: Path) -> Path:
+    path = directory / "hostile.jsonl"
+    path.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    return path
+
+
+def build_store(directory: Path, analyzer) -> Path:
+    """A real SQLite store holding the seeds (when ../shared is here), the examples and the hostile article."""
+    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.store import Store
+
+    inputs = [str(EXAMPLES), str(write_hostile(directory))]
+    if (SHARED_DATA / "seeds").exists():
+        inputs.append(str(SHARED_DATA / "seeds"))
+    db = directory / "web.db"
+    with Store(db) as store:
+        report = ingest_into_store(iter_sources(inputs, store), store, analyzer=analyzer)
+    assert not report.errors, report.errors
+    return db
+
+
+def copy_store(db: Path, directory: Path) -> Path:
+    """A private copy of a built store, for a test that changes it."""
+    target = directory / "copy.db"
+    shutil.copy(db, target)
+    return target
