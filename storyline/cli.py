@@ -37,7 +37,11 @@ def parse_field_map(pairs: list[str] | None) -> dict[str, str]:
 
 def write_output(text: str, output: str | None) -> None:
     if output and output != "-":
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:  # a directory, a missing folder, no permission, a full disk
+            raise ConfigError(f"cannot write the output ({exc.strerror or exc})", input=output,
+                              fix="give a writable file path with -o") from None
         log.info("wrote %s", output)
     else:
         sys.stdout.write(text)
@@ -249,6 +253,7 @@ BENCHMARKS = {
     "cluster": "Story clustering quality (B-cubed, ARI) and throughput",
     "deep": "Deep-briefing time and contradiction precision/recall",
     "web": "Web app response times (p50/p95) over a 5,000-article store under concurrent load",
+    "soak": "storyline watch against a misbehaving feed for minutes while serve answers readers",
 }
 
 
@@ -316,6 +321,10 @@ def configure_logging(verbosity: int) -> None:
     # Third-party libraries are chatty at INFO; keep their warnings only.
     for noisy in ("sentence_transformers", "transformers", "trafilatura", "urllib3", "httpx", "filelock"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # The HTML extractors log "storyline: error: empty HTML tree" without naming the page; our own
+    # InputError names it, so theirs are only shown with -vv.
+    for extractor in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(extractor).setLevel(level if verbosity >= 2 else logging.CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> int:

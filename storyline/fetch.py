@@ -27,7 +27,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from storyline.errors import InputError
-from storyline.ingest import MAX_ARTICLE_BYTES, article_id, decode_bytes, extract_html, outlet_from_url
+from storyline.ingest import (MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, article_id, decode_bytes, extract_html,
+                              outlet_from_url)
 from storyline.models import Article
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ DEFAULT_TIMEOUT = (10.0, 20.0)
 DEFAULT_TOTAL_TIMEOUT = 60.0
 DEFAULT_MAX_BYTES = MAX_ARTICLE_BYTES
 DEFAULT_MAX_REDIRECTS = 5
+# New entries taken from one feed per poll; the rest come with the next polls (their links are then seen).
+# News feeds carry 10 to 100 entries; a feed of 10,000 would otherwise mean 10,000 page fetches in a row.
+MAX_FEED_ENTRIES = 200
 USER_AGENT = "storyline/0.1 (+https://github.com/storyline; news briefing tool)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
@@ -84,15 +88,17 @@ class FeedPoll:
 # --- the address hook -------------------------------------------------------------------------------
 
 
-def check_address(url: str, host: str, port: int, *, allow_private: bool) -> None:
+def check_address(url: str, host: str, port: int, *, allow_private: bool) -> str | None:
     """Refuse hosts that resolve to private, loopback, link-local or reserved addresses.
 
-    The hook for issue 8 (server-side request forgery from a shared server): with ``allow_private``
+    Against server-side request forgery from a shared server (`storyline serve`): with ``allow_private``
     True (the default for the command line, where the user fetches what they ask for, including
-    intranet sites) nothing is refused. Called for the first URL and for every redirect target.
+    intranet sites) nothing is refused and None is returned. Otherwise every address the name resolves
+    to must be public, and the first is returned: the caller connects to that address, so a second DNS
+    answer (DNS rebinding) cannot swap in a private one. Called for the first URL and every redirect.
     """
     if allow_private:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -102,6 +108,7 @@ def check_address(url: str, host: str, port: int, *, allow_private: bool) -> Non
         if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
                 or address.is_multicast or address.is_unspecified:
             raise InputError(f"refused: {host} is a private or local address ({address})", input=url)
+    return infos[0][4][0]
 
 
 # --- one request --------------------------------------------------------------------------------------
@@ -150,7 +157,7 @@ def fetch_url(
             raise InputError("URL has no host", input=url)
         secure = parts.scheme.lower() == "https"
         port = parts.port or (443 if secure else 80)
-        check_address(url, host, port, allow_private=allow_private)
+        address = check_address(url, host, port, allow_private=allow_private)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",  # no decompression bombs
                    "Accept": ", ".join(accept) + ", */*;q=0.1" if accept else "*/*"}
@@ -158,14 +165,19 @@ def fetch_url(
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
+        tls = ssl.create_default_context()
         if secure:
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                host, port, timeout=connect_timeout, context=ssl.create_default_context())
+                host, port, timeout=connect_timeout, context=tls)
         else:
             connection = http.client.HTTPConnection(host, port, timeout=connect_timeout)
         try:
             try:
-                connection.connect()
+                if address:  # connect to the address that was checked, not to a fresh DNS answer
+                    sock = socket.create_connection((address, port), timeout=connect_timeout)
+                    connection.sock = tls.wrap_socket(sock, server_hostname=host) if secure else sock
+                else:
+                    connection.connect()
                 connection.sock.settimeout(read_timeout)
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
@@ -313,6 +325,9 @@ def _entry_article(entry, link: str | None, feed_source: str) -> Article:
     title = html_to_text(entry.get("title", "")).replace("\n\n", " ")
     if not text:
         raise InputError("feed entry has no text of its own", input=link or feed_source)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(f"feed entry text too long ({len(text):,} characters > {MAX_ARTICLE_CHARS:,})",
+                         input=link or feed_source)
     outlet = outlet_from_url(link) or outlet_from_url(feed_source) or Path(feed_source).stem
     author = entry.get("author") or None
     return Article(id=article_id(outlet, title, text), title=title, text=text, outlet=outlet,
@@ -373,12 +388,24 @@ def poll_feed(
                                       fix="give the feed's URL, not the site's home page"))
         return poll
     poll.title = parsed.feed.get("title", "")
+    taken = 0
     for number, entry in enumerate(parsed.entries, start=1):
         link = entry.get("link") or None
         if link:
             link = urljoin(source, link) if urlparse(source).scheme else link
+            if urlparse(link).scheme.lower() not in ("http", "https"):
+                # a guid ("g12", "urn:uuid:..."), a link relative to a local file, or another scheme:
+                # nothing to fetch, so the entry's own text is the article (no error per entry)
+                log.debug("%s entry %d: link %r is not an http(s) URL; used the entry's text", source, number, link)
+                link = None
         if link and link in seen_urls:
             continue
+        if taken == MAX_FEED_ENTRIES:
+            log.warning("%s: more than %d new entries; took the first %d, the rest come with the next polls",
+                        source, MAX_FEED_ENTRIES, MAX_FEED_ENTRIES)
+            poll.etag = poll.modified = None  # so the next poll is not answered "not modified"
+            break
+        taken += 1
         page_error: InputError | None = None
         if link:
             try:

@@ -440,6 +440,56 @@ class Store:
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
+    def change_stamp(self) -> tuple:
+        """Changes whenever articles or stories change: a cheap cache key for pages built from them."""
+        return self.db.execute(
+            "SELECT (SELECT max(rowid) FROM articles), (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),"
+            " (SELECT max(updated_at) FROM stories), (SELECT total(size) FROM stories)"
+        ).fetchone()
+
+    def fts_in_step(self) -> bool:
+        """Whether the full-text index matches the stored articles (FTS5 integrity-check against content)."""
+        try:
+            self.db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
+            return True
+        except sqlite3.DatabaseError:
+            return False
+
+    def rebuild_fts(self) -> None:
+        self.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
+
+    def derived_data_problems(self) -> dict[str, int]:
+        """Counts of what is missing or dangling in the data derived from the articles (0 = healthy)."""
+        count = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "articles without an analysis": count(
+                "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM analyses)"),
+            "articles without a syndication group": count(
+                "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM syndication)"),
+            "articles in no story": count(
+                "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"),
+            "story links to a missing story": count(
+                "SELECT count(*) FROM story_articles WHERE story_id NOT IN (SELECT id FROM stories)"),
+            "stories without articles": count(
+                "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)"),
+            "stories whose size is wrong": count(
+                "SELECT count(*) FROM stories s WHERE size != (SELECT count(*) FROM story_articles WHERE story_id = s.id)"),
+            "derived rows of missing articles": count(
+                "SELECT (SELECT count(*) FROM analyses WHERE article_id NOT IN (SELECT id FROM articles))"
+                " + (SELECT count(*) FROM syndication WHERE article_id NOT IN (SELECT id FROM articles))"
+                " + (SELECT count(*) FROM story_articles WHERE article_id NOT IN (SELECT id FROM articles))"),
+        }
+
+    # --- stories: the clusterer's window -------------------------------------------------------------
+
+    def recent_story_articles(self, limit: int) -> list[tuple[str, str]]:
+        """(article id, story id) of the last ``limit`` articles stored with a story, oldest first."""
+        rows = self.db.execute(
+            "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            " ORDER BY a.rowid DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [(article_id, story_id) for article_id, story_id in reversed(rows)]
+
 
 def fts_query(text: str) -> str:
     """User words as an FTS5 query of quoted terms (no FTS syntax errors from user input)."""

@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +57,11 @@ PAGE_SIZE = 50
 SEEN_COOKIE = "storyline_seen"  # story id -> the briefing version the reader last saw
 SEEN_COOKIE_STORIES = 100  # remember at most this many stories (a cookie holds ~4 KB)
 COVERAGE_FACTS = 15  # rows of the coverage matrix
+PAGE_CACHE_ENTRIES = 512
+# A story of 100 articles has hundreds of timeline entries and quotes and thousands of citations: the
+# page shows the first of each (all are in its JSON), or a 2 MB page would take seconds to arrive.
+SECTION_ITEMS_SHOWN = 40
+CITATIONS_SHOWN = 5  # per item; the rest are counted
 
 
 # --- data for the pages (the JSON API returns exactly these) --------------------------------------
@@ -83,6 +89,22 @@ class WebState:
     _local: threading.local = field(default_factory=threading.local)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _briefings: dict[str, tuple[tuple[str, ...], dict]] = field(default_factory=dict)
+    _pages: OrderedDict = field(default_factory=OrderedDict)  # (kind, store stamp, ...) -> page data or HTML
+    _pages_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def memo(self, key: tuple, compute):
+        """Page data and HTML, kept until the store changes (its stamp is part of every key)."""
+        key = (*key[:1], self.store().change_stamp(), *key[1:])
+        with self._pages_lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return self._pages[key]
+        value = compute()
+        with self._pages_lock:
+            self._pages[key] = value
+            while len(self._pages) > PAGE_CACHE_ENTRIES:
+                self._pages.popitem(last=False)
+        return value
 
     def store(self) -> Store:
         """One connection per server thread (sqlite3 connections stay in the thread that made them)."""
@@ -200,7 +222,7 @@ def timeline_axis(events: list[dict], width: int = 1000) -> dict:
     }
 
 
-def story_page_data(state: WebState, story_id: str, seen_version: int | None = None) -> dict:
+def story_page_data(state: WebState, story_id: str) -> dict:
     store = state.store()
     try:
         story_id = store.resolve_story_id(story_id)
@@ -210,19 +232,21 @@ def story_page_data(state: WebState, story_id: str, seen_version: int | None = N
     if row is None:
         raise NotFound("no such story", input=f"story {story_id}")
     briefing = state.briefing(story_id)
-    changes = None
-    if seen_version and seen_version < briefing["version"]:
-        old = store.briefing_version(story_id, version=seen_version)
-        if old:
-            changes = changes_since(old, briefing)
     return {
         "story": story_row_dict(row),
         "briefing": briefing,
         "coverage": coverage_matrix(briefing),
         "copy_groups": copy_groups(briefing),
         "timeline_axis": timeline_axis(briefing["sections"].get("timeline", [])),
-        "new_since_last_visit": changes,
     }
+
+
+def new_since_version(state: WebState, briefing: dict, seen_version: int | None) -> dict | None:
+    """What the briefing has that the version the reader last saw did not (None: nothing to show)."""
+    if not seen_version or seen_version >= briefing["version"]:
+        return None
+    old = state.store().briefing_version(briefing["story_id"], version=seen_version)
+    return changes_since(old, briefing) if old else None
 
 
 def changes_data(state: WebState, story_id: str, since: str) -> dict:
@@ -455,17 +479,20 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
     @app.get("/api/stories", tags=["stories"], summary="Stories, newest and biggest first")
     def api_stories(q: str | None = None, since: str | None = None, until: str | None = None,
                     outlet: str | None = None, page: int = Query(1, ge=1, le=10_000)) -> dict:
-        return list_page_data(state, q=q, since=since, until=until, outlet=outlet, page=page)
+        return state.memo(("list", q, since, until, outlet, page),
+                          lambda: list_page_data(state, q=q, since=since, until=until, outlet=outlet, page=page))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def story_list(q: str | None = None, since: str | None = None, until: str | None = None,
                    outlet: str | None = None, page: int = Query(1, ge=1, le=10_000)):
-        return render_page("list", data=list_page_data(state, q=q, since=since, until=until, outlet=outlet, page=page))
+        data = state.memo(("list", q, since, until, outlet, page),
+                          lambda: list_page_data(state, q=q, since=since, until=until, outlet=outlet, page=page))
+        return render_page("list", data=data)
 
     # --- story page
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="A story: briefing, coverage, copies, timeline")
     def api_story(story_id: str) -> dict:
-        return story_page_data(state, story_id)
+        return state.memo(("story", story_id), lambda: story_page_data(state, story_id))
 
     @app.get("/api/stories/{story_id}/changes", tags=["stories"], summary="What is new since a version or date")
     def api_changes(story_id: str, since: str = Query(..., description="a briefing version (3, v3) or a date")) -> dict:
@@ -473,13 +500,21 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, request: Request):
-        seen = _seen_versions(request)
-        data = story_page_data(state, story_id, seen_version=seen.get(story_id))
+        data = state.memo(("story", story_id), lambda: story_page_data(state, story_id))
         full_id, version = data["story"]["id"], data["briefing"]["version"]
         if story_id != full_id:
             return RedirectResponse(f"/stories/{full_id}", status_code=307)
-        citations = {c["n"]: c for c in data["briefing"]["citations"]}
-        response = render_page("story", data=data, b=data["briefing"], citations=citations)
+        seen = _seen_versions(request)
+        changes = new_since_version(state, data["briefing"], seen.get(full_id))
+
+        def render() -> str:
+            citations = {c["n"]: c for c in data["briefing"]["citations"]}
+            return env.get_template("web/story.html").render(
+                read_only=state.read_only, data=data, b=data["briefing"], citations=citations, changes=changes,
+                items_shown=SECTION_ITEMS_SHOWN, citations_shown=CITATIONS_SHOWN)
+
+        html = render() if changes else state.memo(("story-html", full_id), render)
+        response = HTMLResponse(html)
         seen.pop(full_id, None)
         seen[full_id] = version  # most recent last, so the oldest are dropped first
         kept = dict(list(seen.items())[-SEEN_COOKIE_STORIES:])

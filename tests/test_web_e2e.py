@@ -118,6 +118,10 @@ def test_list_then_story(page, server):
     assert page.locator(".summary .cite").count() >= 3
     assert page.locator("svg .event-dot").count() >= 3
     assert page.locator("table.coverage td.reports").count() > 0
+    # Contradictions side by side: the two claims of a conflict share a row on a wide screen.
+    first, second = (page.locator("ul.contradictions > li").first.locator("> ul > li").nth(i).bounding_box()
+                     for i in range(2))
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] / 2
 
 
 def test_focusing_a_citation_shows_its_source_then_following_it_highlights_the_sentence(page, server):
@@ -184,6 +188,9 @@ def test_hostile_article_runs_nothing(page, server):
     page.goto(server + "/?q=Quillmarsh")
     page.locator(".story-title").first.click()
     page.wait_for_url("**/stories/*")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.locator(".summary .cite").first.focus()  # the preview carries article text too
+    assert "<script>" in page.locator(".summary .cite .tip").first.inner_text()
     page.locator(".sources a").first.click()
     page.wait_for_url("**/articles/*")
     assert page.evaluate("typeof window.__pwned") == "undefined"
