@@ -225,6 +225,49 @@ def run_stories(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- doctor ---------------------------------------------------------------------------------------
+
+
+def add_doctor_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--repair", action="store_true",
+                        help="rebuild what is derived from the articles (full-text index, analyses, copies, stories)")
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """Check the store; exit 0 healthy (or repaired), 1 problems found, 2 the file itself is damaged."""
+    from storyline.pipeline import repair_store
+
+    with open_store(args) as store:
+        integrity = store.integrity_check()
+        print(f"store: {store.path} (schema {store.schema_version}, {store.count_articles()} articles)")
+        print(f"integrity: {integrity}")
+        if integrity != "ok":
+            print("storyline: error: the SQLite file is damaged; restore it from a backup "
+                  "(the articles can be re-ingested from their sources)", file=sys.stderr)
+            return EXIT_FAILED
+        fts_ok = store.fts_in_step()
+        print(f"full-text index: {'ok' if fts_ok else 'out of step with the articles'}")
+        problems = store.derived_data_problems()
+        for name, count in problems.items():
+            print(f"{name}: {count}")
+        healthy = fts_ok and not any(problems.values())
+        if healthy:
+            print("healthy")
+            return EXIT_OK
+        if not args.repair:
+            print("problems found; run `storyline doctor --repair` to rebuild the derived data")
+            return EXIT_PARTIAL
+        for step in repair_store(store):
+            print(f"repaired: {step}")
+        still = [name for name, count in store.derived_data_problems().items() if count]
+        if still or not store.fts_in_step():
+            print(f"storyline: error: still wrong after repair: {', '.join(still) or 'full-text index'}", file=sys.stderr)
+            return EXIT_FAILED
+        print("healthy")
+        return EXIT_OK
+
+
 # --- serve ----------------------------------------------------------------------------------------
 
 
@@ -284,6 +327,7 @@ COMMANDS = {
     "watch": ("Poll feeds and ingest their new entries", add_watch_arguments, run_watch),
     "stories": ("List the stored stories", add_stories_arguments, run_stories),
     "serve": ("Browse stories and briefings in a web app", add_serve_arguments, run_serve),
+    "doctor": ("Check the store and repair what is derived from the articles", add_doctor_arguments, run_doctor),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
 }
 

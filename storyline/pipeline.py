@@ -30,7 +30,7 @@ from storyline.ingest import read_inputs
 from storyline.models import Article, Briefing
 
 if TYPE_CHECKING:
-    from storyline.cluster import CentroidClusterer
+    from storyline.cluster import Clusterer
     from storyline.dedup import SyndicationIndex
     from storyline.store import Store
 
@@ -150,11 +150,17 @@ class IngestReport:
     stories_merged: int = 0
 
 
-def open_indexes(store: "Store") -> tuple["SyndicationIndex", "CentroidClusterer"]:
-    """The in-memory dedup and story indexes, loaded from what the store already holds."""
+def open_indexes(
+    store: "Store", analyzer_key: str | None = None, clusterer: str | None = None
+) -> tuple["SyndicationIndex", "Clusterer"]:
+    """The in-memory dedup and story indexes, loaded from what the store already holds.
+
+    ``clusterer``: a name in ``cluster.clusterers`` (default ``cluster.DEFAULT_CLUSTERER``). The "link"
+    clusterer also gets the most recent stored articles back (their analyses under ``analyzer_key``).
+    """
     from collections import Counter
 
-    from storyline.cluster import CentroidClusterer, Story
+    from storyline.cluster import DEFAULT_CLUSTERER, WINDOW, ArticleLinkClusterer, Story, clusterers
     from storyline.dedup import SyndicationIndex
 
     syndication = SyndicationIndex()
@@ -165,7 +171,15 @@ def open_indexes(store: "Store") -> tuple["SyndicationIndex", "CentroidClusterer
               datetime.fromisoformat(last) if last else None, Counter(terms))
         for story_id, title, vector, size, entities, terms, last in store.load_stories()
     ]
-    return syndication, CentroidClusterer(stories)
+    name = clusterer or DEFAULT_CLUSTERER
+    if name != "link":
+        return syndication, clusterers.create(name, stories=stories)
+    recent = []
+    for article_id, story_id in store.recent_story_articles(WINDOW) if analyzer_key else []:
+        analyzed = store.get(article_id, analyzer_key)
+        if analyzed is not None:  # analyzed with another analyzer: not comparable, left out
+            recent.append((analyzed, story_id))
+    return syndication, ArticleLinkClusterer(stories, recent)
 
 
 def ingest_into_store(
@@ -176,16 +190,18 @@ def ingest_into_store(
     on_error=None,
     on_article=None,
     cache: AnalysisCache | None = None,
+    clusterer: str | None = None,
 ) -> IngestReport:
     """Store new articles with their analysis, syndication group and story.
 
     Each article is written in one transaction with everything derived from it, so a crash loses at
     most the article being written and never leaves half of one. ``on_error(error)`` is called for each
     bad input as it is met, ``on_article(article)`` for each input article (for progress). ``cache``: where
-    analyses are looked up first (the cluster benchmark keeps one so it does not re-embed on every run).
+    analyses are looked up first (the cluster benchmark keeps one so it does not re-embed on every run);
+    ``clusterer``: a name in ``cluster.clusterers`` (default: the default clusterer).
     """
     analyzer = analyzer or default_analyzer()
-    syndication, clusterer = open_indexes(store)
+    syndication, clusterer = open_indexes(store, analyzer.key, clusterer)
     report = IngestReport()
     for batch in _batches(items, ANALYZE_BATCH):
         fresh = []
@@ -205,21 +221,69 @@ def ingest_into_store(
             continue
         analyzed = analyze_articles([clean_article(a) for a in fresh], analyzer, cache)
         for article in analyzed:
-            group_id, signature = syndication.assign(article.id, article.cleaned.text)
-            assignment = clusterer.assign(article)
-            with store.transaction():
-                store.put_article(article.cleaned)
-                store.put(article, analyzer.key)
-                store.put_syndication(article.id, group_id, signature)
-                for absorbed in assignment.merged_away:
-                    store.merge_stories(assignment.story.id, absorbed)
-                store.put_story(assignment.story)
-                store.add_to_story(article.id, assignment.story.id)
+            assignment = store_article(store, article, analyzer.key, syndication, clusterer)
             report.new += 1
             report.stories_touched.add(assignment.story.id)
             report.stories_touched.difference_update(assignment.merged_away)
             report.stories_merged += len(assignment.merged_away)
     return report
+
+
+def store_article(store: "Store", article, analyzer_key: str, syndication: "SyndicationIndex", clusterer: "Clusterer"):
+    """Group, cluster and write one analyzed article, in one transaction with everything derived from it."""
+    group_id, signature = syndication.assign(article.id, article.cleaned.text)
+    assignment = clusterer.assign(article)
+    with store.transaction():
+        store.put_article(article.cleaned)
+        store.put(article, analyzer_key)
+        store.put_syndication(article.id, group_id, signature)
+        for absorbed in assignment.merged_away:
+            store.merge_stories(assignment.story.id, absorbed)
+        store.put_story(assignment.story)
+        store.add_to_story(article.id, assignment.story.id)
+    return assignment
+
+
+def repair_store(store: "Store", analyzer: Analyzer | None = None, on_article=None) -> list[str]:
+    """Rebuild what is derived from the stored articles where it is missing or broken; returns what was done.
+
+    The articles themselves (raw and cleaned text) are the record and are never changed. The full-text
+    index is rebuilt when it is out of step; derived rows of missing articles are dropped; articles
+    without an analysis are analyzed; and when any syndication group or story link is missing or
+    dangling, groups and stories are rebuilt from every article in the order it was stored (story ids
+    come from their first article, so the stories that were right keep their ids and briefing versions).
+    """
+    done = []
+    if not store.fts_in_step():
+        store.rebuild_fts()
+        done.append("rebuilt the full-text index")
+    problems = store.derived_data_problems()
+    if problems["derived rows of missing articles"]:
+        with store.transaction():
+            for table in ("analyses", "syndication", "story_articles"):
+                store.db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
+        done.append(f"dropped {problems['derived rows of missing articles']} rows of articles no longer stored")
+    analyzer = analyzer or default_analyzer()
+    ids = store.article_ids_in_order()
+    if problems["articles without an analysis"]:
+        missing = [store.cleaned_article(i) for i in store.articles_without_analysis(analyzer.key)]
+        analyze_articles(missing, analyzer, store)
+        done.append(f"analyzed {len(missing)} articles")
+    story_problems = sum(n for name, n in problems.items()
+                         if name not in ("articles without an analysis", "derived rows of missing articles"))
+    if story_problems:
+        with store.transaction():
+            for table in ("syndication", "story_articles", "stories"):
+                store.db.execute(f"DELETE FROM {table}")
+        syndication, clusterer = open_indexes(store, analyzer.key)
+        for batch in _batches(ids, ANALYZE_BATCH):
+            cleaned = [store.cleaned_article(i) for i in batch]
+            for article in analyze_articles(cleaned, analyzer, store):  # all cached: nothing is re-embedded
+                store_article(store, article, analyzer.key, syndication, clusterer)
+                if on_article:
+                    on_article(article)
+        done.append(f"rebuilt syndication groups and stories from {len(ids)} articles")
+    return done
 
 
 _FEED_PATH = re.compile(r"(\.(xml|rss|atom|rdf)$|/(feed|rss|atom)/?$)", re.IGNORECASE)

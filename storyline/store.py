@@ -440,6 +440,15 @@ class Store:
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
+    def article_ids_in_order(self) -> list[str]:
+        """Every stored article id, in the order the articles were stored."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
+
+    def articles_without_analysis(self, analyzer_key: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM analyses WHERE analyzer_key = ?)"
+            " ORDER BY rowid", (analyzer_key,))]
+
     def change_stamp(self) -> tuple:
         """Changes whenever articles or stories change: a cheap cache key for pages built from them."""
         return self.db.execute(

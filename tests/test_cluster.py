@@ -63,3 +63,85 @@ def test_stories_that_turn_out_to_be_one_are_merged(example_analyzed):
     assert not assignment.new_story
     assert len(assignment.merged_away) == 1 and len(clusterer.stories) == 1
     assert clusterer.stories[assignment.story.id].size == 3
+
+
+# --- the article-link clusterer (the default) ---
+
+
+def _link_stories(articles, clusterer=None) -> dict[str, str]:
+    from storyline.cluster import ArticleLinkClusterer
+
+    clusterer = clusterer or ArticleLinkClusterer()
+    story_of: dict[str, str] = {}
+    for article in articles:
+        assignment = clusterer.assign(article)
+        for old in assignment.merged_away:
+            story_of = {a: (assignment.story.id if s == old else s) for a, s in story_of.items()}
+        story_of[article.id] = assignment.story.id
+    return story_of
+
+
+def test_link_clusterer_is_the_default():
+    from storyline.cluster import DEFAULT_CLUSTERER, ArticleLinkClusterer
+
+    assert DEFAULT_CLUSTERER == "link" and isinstance(clusterers.create(DEFAULT_CLUSTERER), ArticleLinkClusterer)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_link_clusterer_keeps_the_harbour_and_orchid_stories_apart_in_any_order(example_analyzed, seed):
+    articles = list(example_analyzed)
+    random.Random(seed).shuffle(articles)
+    story_of = _link_stories(articles)
+    orchid = {story_of[a.id] for a in articles if "brackenford" in a.article.source or "tarne-gazette" in a.article.source}
+    harbour = {story_of[a.id] for a in articles} - orchid
+    assert len(orchid) == 1 and len(harbour) == 1
+
+
+def test_link_clusterer_puts_the_seed_storyline_in_one_story_apart_from_the_examples(example_analyzed, seed_articles):
+    story_of = _link_stories(list(example_analyzed) + list(seed_articles))
+    seeds = {story_of[a.id] for a in seed_articles}
+    assert len(seeds) == 1
+    assert not seeds & {story_of[a.id] for a in example_analyzed}
+
+
+def test_link_window_is_bounded_and_forgets_the_oldest_articles(example_analyzed, monkeypatch):
+    import storyline.cluster as cluster
+
+    monkeypatch.setattr(cluster, "WINDOW", 3)
+    clusterer = cluster.ArticleLinkClusterer()
+    _link_stories(example_analyzed, clusterer)
+    remembered = [x.id for x in clusterer._window if x is not None]
+    assert sorted(remembered) == sorted(a.id for a in example_analyzed[-3:])
+    # Document frequencies count exactly the words of the articles in the window.
+    expected = Counter()
+    for linked in clusterer._window:
+        expected.update(linked.weights.keys())
+    assert clusterer._document_frequency == expected
+
+
+def test_a_reopened_store_clusters_as_one_uninterrupted_run(analyzer, seeds_dir, tmp_path):
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import ingest_into_store
+    from storyline.store import Store
+
+    articles = read_inputs([EXAMPLES, seeds_dir]).articles
+    random.Random(0).shuffle(articles)
+
+    def partition(store):
+        groups: dict[str, set] = {}
+        for article_id, story_id in store.db.execute("SELECT article_id, story_id FROM story_articles"):
+            groups.setdefault(story_id, set()).add(article_id)
+        return sorted(sorted(g) for g in groups.values())
+
+    with Store(tmp_path / "one.db") as one:
+        ingest_into_store(articles, one, analyzer=analyzer)
+        expected = partition(one)
+    with Store(tmp_path / "two.db") as two:
+        ingest_into_store(articles[:6], two, analyzer=analyzer)
+    with Store(tmp_path / "two.db") as two:  # a new process: the window comes back from the store
+        ingest_into_store(articles[6:], two, analyzer=analyzer)
+        assert partition(two) == expected
+        stored = {story_id: size for story_id, size in two.db.execute("SELECT id, size FROM stories")}
+        counted = dict(two.db.execute("SELECT story_id, count(*) FROM story_articles GROUP BY story_id"))
+        assert stored == counted  # the stories table agrees with the article links
+    assert len(expected) == 3  # harbour, orchid and the seed storyline

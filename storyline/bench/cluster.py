@@ -26,7 +26,7 @@ import numpy as np
 
 from storyline.analyze import analyze_articles, default_analyzer
 from storyline.clean import clean_article
-from storyline.cluster import CentroidClusterer
+from storyline.cluster import DEFAULT_CLUSTERER, clusterers
 from storyline.ingest import make_article
 from storyline.models import AnalyzedArticle, Article
 from storyline.pipeline import ingest_into_store
@@ -111,11 +111,31 @@ def perturbed_copies(analyzed: list[AnalyzedArticle], total: int, seed: int) -> 
     return out
 
 
+class StoreCache:
+    """An AnalysisCache in a store file (the article is stored with its analysis, as the store requires)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, article_id: str, analyzer_key: str) -> AnalyzedArticle | None:
+        return self.store.get(article_id, analyzer_key)
+
+    def put(self, analyzed: AnalyzedArticle, analyzer_key: str) -> None:
+        with self.store.transaction():
+            self.store.put_article(analyzed.cleaned)
+            self.store.put(analyzed, analyzer_key)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="duc2004 or multinews_val200 directory")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed (default 0)")
     parser.add_argument("--growth", default="1000,5000,10000", help="stream sizes for the growth table ('' to skip)")
     parser.add_argument("--json", type=Path, default=Path("bench-results/cluster.json"), help="write results here")
+    parser.add_argument("--clusterer", choices=clusterers.names(), default=DEFAULT_CLUSTERER,
+                        help=f"story clusterer (default {DEFAULT_CLUSTERER})")
+    parser.add_argument("--cache", type=Path, default=None, metavar="STORE_FILE",
+                        help="keep the analyzed articles in this store file and reuse them on later runs "
+                             "(e.g. bench-results/cluster-cache.db; default: analyze every time)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,9 +145,11 @@ def run(args: argparse.Namespace) -> int:
     articles = [a for a, _ in items]
     analyzer = default_analyzer()
 
+    cache_store = Store(args.cache) if args.cache else None
+    cache = StoreCache(cache_store) if cache_store else None
     start = time.perf_counter()
     with Store(":memory:") as store:
-        report = ingest_into_store(articles, store, analyzer=analyzer)
+        report = ingest_into_store(articles, store, analyzer=analyzer, cache=cache, clusterer=args.clusterer)
         ingest_seconds = time.perf_counter() - start
         predicted = {
             article_id: story_id
@@ -135,12 +157,14 @@ def run(args: argparse.Namespace) -> int:
         }
         # Clustering alone, on the analyzed articles (read back from the store: no model time).
         analyzed = analyze_articles([clean_article(a) for a in articles], analyzer, store)
+    if cache_store:
+        cache_store.close()
     # Exact duplicates in the data set share an id and are stored once: score each id once.
     gold = {i: g for i, g in gold.items() if i in predicted}
     ours = scores(predicted, gold)
 
     start = time.perf_counter()
-    clusterer = CentroidClusterer()
+    clusterer = clusterers.create(args.clusterer)
     for a in analyzed:
         clusterer.assign(a)
     cluster_seconds = time.perf_counter() - start
@@ -154,14 +178,14 @@ def run(args: argparse.Namespace) -> int:
     for size in [int(s) for s in args.growth.split(",") if s.strip()]:
         stream = perturbed_copies(analyzed, size, args.seed)
         start = time.perf_counter()
-        clusterer = CentroidClusterer()
+        clusterer = clusterers.create(args.clusterer)
         for a in stream:
             clusterer.assign(a)
         growth.append({"articles": size, "seconds": time.perf_counter() - start, "stories": len(clusterer.stories)})
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
-        "dataset": str(args.dataset), "articles": len(gold), "seed": args.seed,
+        "dataset": str(args.dataset), "articles": len(gold), "seed": args.seed, "clusterer": args.clusterer,
         "storyline": {**ours, "seconds_with_analysis": ingest_seconds,
                       "articles_per_second_with_analysis": len(articles) / ingest_seconds,
                       "seconds_clustering_only": cluster_seconds,
@@ -172,7 +196,8 @@ def run(args: argparse.Namespace) -> int:
         "growth_clustering_only": growth,
         "peak_memory_mb": peak_mb,
     }
-    print(f"{args.dataset.name}: {len(gold)} articles, {ours['true_stories']} true stories (shuffle seed {args.seed})")
+    print(f"{args.dataset.name}: {len(gold)} articles, {ours['true_stories']} true stories (shuffle seed {args.seed},"
+          f" clusterer {args.clusterer})")
     print(f"{'system':<28} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'ARI':>6} {'stories':>7} {'art/s':>8}")
     for name, s, speed in (
         ("storyline (clustering only)", ours, len(analyzed) / cluster_seconds),
@@ -182,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
               f"{s['ari']:6.3f} {s['stories']:7d} {speed:8.1f}")
     print(f"storyline with analysis (clean, split, embed, NER, dedup, cluster, store): "
           f"{len(articles) / ingest_seconds:.1f} articles/s; clustering only is "
-          f"{(len(analyzed) / cluster_seconds) / (len(unique) / baseline_seconds):.1f}x the baseline's speed")
+          f"{(len(analyzed) / cluster_seconds) / (len(unique) / baseline_seconds):.1f}x the baseline's speed"
+          + (f" (analyses read from {args.cache}: not the analysis speed)" if args.cache else ""))
     print("* the baseline is told the true number of stories")
     for g in growth:
         print(f"growth: {g['articles']:>6} articles clustered in {g['seconds']:.2f} s ({g['stories']} stories)")
