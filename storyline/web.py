@@ -57,7 +57,8 @@ PAGE_SIZE = 50
 SEEN_COOKIE = "storyline_seen"  # story id -> the briefing version the reader last saw
 SEEN_COOKIE_STORIES = 100  # remember at most this many stories (a cookie holds ~4 KB)
 COVERAGE_FACTS = 15  # rows of the coverage matrix
-PAGE_CACHE_ENTRIES = 512
+PAGES_CACHED = 512  # rendered pages and their data
+BRIEFINGS_CACHED = 64  # a big story's briefing is megabytes of JSON
 # A story of 100 articles has hundreds of timeline entries and quotes and thousands of citations: the
 # page shows the first of each (all are in its JSON), or a 2 MB page would take seconds to arrive.
 SECTION_ITEMS_SHOWN = 40
@@ -78,9 +79,30 @@ class ReadOnly(StorylineError):
         super().__init__("this server is read-only", fix="start it without --read-only to add articles")
 
 
+class LRUCache:
+    """A bounded mapping shared by the server's threads; the least recently used entry goes first."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 @dataclass
 class WebState:
-    """What the app shares between requests: the store path, the mode, and cached briefings."""
+    """What the app shares between requests: the store path, the mode, and cached briefings and pages."""
 
     db_path: Path
     read_only: bool = False
@@ -88,22 +110,18 @@ class WebState:
     analyzer: Any = None  # built on first use: loading the models takes seconds
     _local: threading.local = field(default_factory=threading.local)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
-    _briefings: dict[str, tuple[tuple[str, ...], dict]] = field(default_factory=dict)
-    _pages: OrderedDict = field(default_factory=OrderedDict)  # (kind, store stamp, ...) -> page data or HTML
-    _pages_lock: threading.Lock = field(default_factory=threading.Lock)
+    # story id -> (its article ids, briefing JSON): valid while the story's articles are the same
+    _briefings: LRUCache = field(default_factory=lambda: LRUCache(BRIEFINGS_CACHED))
+    # (kind, store stamp, ...) -> page data or HTML: valid until anything in the store changes
+    _pages: LRUCache = field(default_factory=lambda: LRUCache(PAGES_CACHED))
 
     def memo(self, key: tuple, compute):
         """Page data and HTML, kept until the store changes (its stamp is part of every key)."""
         key = (*key[:1], self.store().change_stamp(), *key[1:])
-        with self._pages_lock:
-            if key in self._pages:
-                self._pages.move_to_end(key)
-                return self._pages[key]
-        value = compute()
-        with self._pages_lock:
-            self._pages[key] = value
-            while len(self._pages) > PAGE_CACHE_ENTRIES:
-                self._pages.popitem(last=False)
+        value = self._pages.get(key)
+        if value is None:
+            value = compute()
+            self._pages.put(key, value)
         return value
 
     def store(self) -> Store:
@@ -127,7 +145,7 @@ class WebState:
         store = self.store()
         article_ids = tuple(sorted(store.story_article_ids(story_id)))
         cached = self._briefings.get(story_id)
-        if cached and cached[0] == article_ids:
+        if cached is not None and cached[0] == article_ids:
             return cached[1]
         latest = store.latest_briefing(story_id)
         if latest and tuple(sorted(latest[1])) == article_ids:
@@ -137,7 +155,7 @@ class WebState:
                 briefing = brief_story(store, story_id, analyzer=self.get_analyzer(), save=not self.read_only)
                 latest = store.latest_briefing(story_id)
                 data = latest[2] if latest and latest[0] == briefing.version else briefing_to_dict(briefing)
-        self._briefings[story_id] = (article_ids, data)
+        self._briefings.put(story_id, (article_ids, data))
         return data
 
 
