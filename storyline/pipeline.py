@@ -350,4 +350,5 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
         briefing.version = (latest[0] if latest else 0) + 1
     else:
         briefing.version = store.save_briefing(story_id, article_ids, briefing_to_dict(briefing))
+        store.set_story_title(story_id, briefing.headline)
     return briefing

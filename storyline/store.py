@@ -279,13 +279,17 @@ class Store:
         stamp = now_iso()
         self.db.execute(
             "INSERT INTO stories (id, title, centroid, size, entities, terms, last_published, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"  # the title is the briefing's: set_story_title
             " centroid = excluded.centroid, size = excluded.size, entities = excluded.entities,"
             " terms = excluded.terms, last_published = excluded.last_published, updated_at = excluded.updated_at",
             (story.id, story.title, np.asarray(story.vector_sum, dtype=np.float32).tobytes(), story.size,
              json.dumps(dict(story.entities)), json.dumps(dict(story.terms)),
              story.last_published.isoformat() if story.last_published else None, stamp, stamp),
         )
+
+    def set_story_title(self, story_id: str, title: str) -> None:
+        """A story is first named after its first article, then after the headline its briefing chose."""
+        self.db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
     def add_to_story(self, article_id: str, story_id: str) -> None:
         self.db.execute(
@@ -450,10 +454,10 @@ class Store:
             " ORDER BY rowid", (analyzer_key,))]
 
     def change_stamp(self) -> tuple:
-        """Changes whenever articles or stories change: a cheap cache key for pages built from them."""
+        """Changes whenever articles, stories or briefings change: a cheap cache key for pages built from them."""
         return self.db.execute(
             "SELECT (SELECT max(rowid) FROM articles), (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),"
-            " (SELECT max(updated_at) FROM stories), (SELECT total(size) FROM stories)"
+            " (SELECT max(updated_at) FROM stories), (SELECT total(size) FROM stories), (SELECT count(*) FROM briefings)"
         ).fetchone()
 
     def fts_in_step(self) -> bool:

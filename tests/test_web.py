@@ -177,6 +177,15 @@ def test_syndicated_copies_show_as_one_group(client):
     assert "syndicated copies · one independent source" in client.get(f"/stories/{story_id}").text
 
 
+def test_a_story_is_listed_under_the_headline_its_briefing_chose(writable):
+    client = writable()
+    story_id = harbour_story(client)
+    headline = client.get(f"/api/stories/{story_id}").json()["briefing"]["headline"]
+    listed = next(s for s in client.get("/api/stories").json()["stories"] if s["id"] == story_id)
+    assert listed["title"] == headline
+    assert f'<a class="story-title" href="/stories/{story_id}">{esc(headline)}</a>' in client.get("/").text
+
+
 def test_story_id_prefix_redirects_and_unknown_story_is_404(client):
     story_id = harbour_story(client)
     response = client.get(f"/stories/{story_id[:6]}", follow_redirects=False)
