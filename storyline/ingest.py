@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 # One article file larger than this is not an article (a log, a dump with the wrong extension, ...);
 # one dump row (JSONL line, CSV record) may not be larger either. Configurable: iter_articles(max_bytes=).
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+# An article's text longer than this is not one article either: the longest news long-reads run to about
+# 200,000 characters, and 1,000,000 is spaCy's own max_length. Beyond it the analysis (pysbd, NER,
+# embeddings) would take minutes for one input, so such a text is refused with a clear error.
+MAX_ARTICLE_CHARS = 1_000_000
+# Publication dates outside these years are data errors (a year 1 or 99999 in a dump), not news dates;
+# they are dropped like any unreadable date. Fixed bounds, so the same input always gives the same result.
+PUBLISHED_YEARS = (1800, 2100)
 # Main text shorter than this on a page is navigation or an error page, not an article (the shortest
 # real news items, briefs, run to a few sentences).
 MIN_HTML_ARTICLE_WORDS = 25
@@ -62,7 +69,10 @@ def article_id(outlet: str, title: str, text: str) -> str:
 def outlet_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlparse(url).hostname or ""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # "http://[oops": not a URL at all
+        return None
     return host.removeprefix("www.") or None
 
 
@@ -88,7 +98,13 @@ def parse_published(value: object, where: str) -> datetime | None:
             log.warning("%s: publication date %r is not a date; kept the article without it", where, value)
             return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        except (OverflowError, ValueError):  # "0001-01-01T00:00+05:00" has no UTC time
+            parsed = None
+    if parsed is None or not PUBLISHED_YEARS[0] <= parsed.year <= PUBLISHED_YEARS[1]:
+        log.warning("%s: publication date %r is out of range; kept the article without it", where, value)
+        return None
     return parsed
 
 
@@ -102,20 +118,33 @@ def decode_text(data: bytes, where: str) -> str:
 def decode_bytes(data: bytes, where: str) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1.
 
-    Returns the text and the encoding used. Refuses binary data: NUL bytes in a text without a
-    UTF-16 BOM, or mostly control characters.
+    Returns the text and the encoding used. UTF-16 without a BOM is recognised by its NUL bytes (every
+    other byte, for Latin text); a UTF-8 file cut in the middle of its last character is still UTF-8.
+    Refuses binary data: other NUL bytes, or mostly control characters.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise InputError("looks like UTF-16 but does not decode", input=where) from None
+        return _decode_utf16(data, "utf-16", where), "utf-16"
     if b"\x00" in data[:65536]:
-        raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
+        text = _decode_utf16(data, encoding, where)
+        _refuse_control_characters(text, where)
+        return text, encoding
     encoding = "utf-8"
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut_at_end = exc.reason == "unexpected end of data" and exc.end == len(body)
+        if cut_at_end and max(body[: exc.start], default=0) >= 0x80:
+            # Truncated in the middle of the last character (a cut download) of a text that has other
+            # UTF-8 multi-byte characters: the rest is UTF-8, and reading it all as cp1252 would garble
+            # every accented letter. (Plain ASCII ending in one such byte is cp1252: "café" ends in 0xE9.)
+            log.info("%s: ends in the middle of a UTF-8 character; that character was dropped", where)
+            text = body[: exc.start].decode("utf-8")
+            _refuse_control_characters(text, where)
+            return text, encoding
         # Not UTF-8: the usual legacy encoding of Western news pages. cp1252 is a superset of
         # Latin-1's printable range; bytes it leaves undefined fall back to Latin-1.
         try:
@@ -123,24 +152,54 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             text, encoding = data.decode("latin-1"), "latin-1"
         log.info("%s: not UTF-8, read as %s", where, encoding)
+    _refuse_control_characters(text, where)
+    return text, encoding
+
+
+def _refuse_control_characters(text: str, where: str) -> None:
     sample = text[:4096]
     control = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if sample and control / len(sample) > 0.05:
         raise InputError("binary file, not text", input=where, fix="give text, HTML, JSONL, CSV or Parquet")
-    return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit in every other byte, as in UTF-16 Latin text."""
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return None
+    # A Latin-script text has a zero high byte for almost every character; binary data has NULs anywhere.
+    if odd.count(0) >= 0.6 * len(odd) and even.count(0) <= 0.02 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.6 * len(even) and odd.count(0) <= 0.02 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16(data: bytes, encoding: str, where: str) -> str:
+    try:
+        return data[: len(data) - len(data) % 2].decode(encoding)  # a cut final byte is dropped
+    except UnicodeDecodeError:
+        raise InputError("looks like UTF-16 but does not decode", input=where) from None
 
 
 def _read_bytes(path: Path, limit: int | None) -> bytes:
     where = str(path)
+    too_large = "split it, or give a JSONL/CSV dump with one article per row"
     try:
         size = path.stat().st_size
         if limit is not None and size > limit:
-            raise InputError(
-                f"too large for one article ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB)",
-                input=where,
-                fix="split it, or give a JSONL/CSV dump with one article per row",
-            )
-        return path.read_bytes()
+            raise InputError(f"too large for one article ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB)",
+                             input=where, fix=too_large)
+        if limit is None or path.is_file():
+            return path.read_bytes()
+        # A pipe or device (/dev/zero, <(zcat ...)) has no size: read at most the limit, never forever.
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"too large for one article (over {limit / 1e6:.0f} MB)", input=where, fix=too_large)
+        return data
     except PermissionError:
         raise InputError("permission denied", input=where) from None
     except IsADirectoryError:
@@ -150,6 +209,15 @@ def _read_bytes(path: Path, limit: int | None) -> bytes:
 
 
 # --- one article from fields ------------------------------------------------------------------------
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """Lone surrogates (a JSON "\\ud800", a file name that is not UTF-8) as U+FFFD: they cannot be
+    encoded, so hashing or storing them would fail."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def make_article(
@@ -162,10 +230,19 @@ def make_article(
     encoding: str = "utf-8",
 ) -> Article:
     """Build an Article from a record with our field names; raises InputError when it has no text."""
-    text = str(record.get("text") or "").strip()
+    value = record.get("text")
+    if isinstance(value, (dict, list, tuple)):
+        raise InputError(f"field 'text' is a {type(value).__name__}, not text", input=source,
+                         fix="map the right column with --field text=COLUMN")
+    source, default_outlet, raw = _storable(source), _storable(default_outlet), _storable(raw)
+    record = {key: _storable(field) if isinstance(field, str) else field for key, field in record.items()}
+    text = _storable(str(value or "")).strip()
     if not text:
         raise InputError("no article text (field 'text' is missing or empty)", input=source,
                          fix="map the right column with --field text=COLUMN")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(f"article text too long ({len(text):,} characters > {MAX_ARTICLE_CHARS:,})",
+                         input=source, fix="split it into articles")
     url = str(record.get("url") or "").strip() or None
     title = str(record.get("title") or "").strip()
     outlet = str(record.get("outlet") or "").strip() or outlet_from_url(url) or default_outlet
@@ -247,22 +324,41 @@ def extract_html(
                         default_outlet=default_outlet or outlet_from_url(page_url) or "unknown")
 
 
-def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | None]:
-    """The lines of a binary file; None for a line over max_bytes, which is skipped, not held in memory."""
+def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | str | None]:
+    """The lines of a binary (or text) file; None for a line over max_bytes (characters for a text
+    file), which is skipped, not held in memory."""
     while True:
         line = handle.readline(max_bytes + 1)
         if not line:
             return
-        if len(line) > max_bytes and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # skip the rest of the oversize line
+        newline = "\n" if isinstance(line, str) else b"\n"
+        if len(line) > max_bytes and not line.endswith(newline):
+            while line and not line.endswith(newline):  # skip the rest of the oversize line
                 line = handle.readline(1 << 20)
             yield None
         else:
             yield line
 
 
+def _decode_row(line: bytes) -> tuple[str, str]:
+    """One dump row as text: UTF-8 as JSON requires, else the Windows-1252/Latin-1 of legacy exports."""
+    try:
+        return line.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            return line.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return line.decode("latin-1"), "latin-1"
+
+
 def _iter_jsonl(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator[Article | InputError]:
     with path.open("rb") as handle:
+        # A binary file is one error for the whole file, not one per "line" of noise.
+        _, sniffed = decode_bytes(handle.read(1 << 16), str(path))
+        handle.seek(0)
+        if sniffed.startswith("utf-16"):
+            handle = io.TextIOWrapper(handle, encoding=sniffed, errors="replace", newline="")
+        rows = 0
         for number, line in enumerate(_bounded_lines(handle, max_bytes), start=1):
             where = f"{path}:{number}"
             if line is None:
@@ -270,25 +366,34 @@ def _iter_jsonl(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterat
                 continue
             if not line.strip():
                 continue
+            rows += 1
+            raw, encoding = (line, sniffed) if isinstance(line, str) else _decode_row(line)
+            raw = raw.strip().lstrip("\ufeff")
             try:
-                raw = line.decode("utf-8-sig").strip()
                 record = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                yield InputError(f"not valid JSON ({exc})", input=where)
+            # ValueError: a number over Python's 4,300-digit limit; RecursionError: [[[[... nested too deep
+            except (ValueError, RecursionError) as exc:
+                problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+                yield InputError(f"not valid JSON ({problem})", input=where)
                 continue
             if not isinstance(record, dict):
                 yield InputError("a JSONL row must be an object", input=where)
                 continue
-            yield _article_or_error(record, fields, source=where, raw=raw, raw_format="jsonl", default_outlet=path.stem)
+            yield _article_or_error(record, fields, source=where, raw=raw, raw_format="jsonl",
+                                    default_outlet=path.stem, encoding=encoding.removesuffix("-sig"))
+        if rows == 0:
+            yield InputError("the file is empty (no JSON rows)", input=str(path))
 
 
 def _iter_csv(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator[Article | InputError]:
     csv.field_size_limit(max_bytes)
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
+    if not head.strip():
+        raise InputError("the file is empty", input=str(path))
     _, sniffed = decode_bytes(head, str(path))  # refuses binary data early, with the usual message
-    if sniffed == "utf-16":
-        encoding = "utf-16"
+    if sniffed.startswith("utf-16"):
+        encoding = sniffed
     else:
         try:
             head.decode("utf-8-sig")
@@ -298,25 +403,78 @@ def _iter_csv(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator
             encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with path.open(encoding=encoding, errors="replace", newline="") as text:
-        reader = csv.DictReader(text, delimiter=delimiter, strict=True)
-        yield from _iter_csv_rows(reader, path, fields, delimiter, encoding.removesuffix("-sig"))
+        yield from _iter_csv_rows(_BoundedLines(text, max_bytes), path, fields, delimiter,
+                                  encoding.removesuffix("-sig"))
+
+
+class _BoundedLines:
+    """The lines of a text file for the csv module, each at most ``max_chars`` long. An oversize line is
+    skipped without being held in memory (the csv module would read it whole) and ends the iteration;
+    ``oversize`` then holds its line number until the caller resets it and goes on."""
+
+    def __init__(self, handle, max_chars: int) -> None:
+        self.handle, self.max_chars = handle, max_chars
+        self.count = 0  # physical lines read so far
+        self.oversize: int | None = None
+
+    def __iter__(self) -> "_BoundedLines":
+        return self
+
+    def __next__(self) -> str:
+        if self.oversize is not None:
+            raise StopIteration
+        line = self.handle.readline(self.max_chars + 1)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) > self.max_chars and not line.endswith(("\n", "\r")):
+            while line and not line.endswith(("\n", "\r")):
+                line = self.handle.readline(1 << 20)
+            self.oversize = self.count
+            raise StopIteration
+        return line
 
 
 def _iter_csv_rows(
-    reader: csv.DictReader, path: Path, fields: Mapping[str, str], delimiter: str, encoding: str
+    lines: _BoundedLines, path: Path, fields: Mapping[str, str], delimiter: str, encoding: str
 ) -> Iterator[Article | InputError]:
+    too_large = f"row too large (a line over {lines.max_chars / 1e6:.1f} MB)"
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        yield InputError(f"malformed CSV header ({exc})", input=f"{path}:1")
+        return
+    if lines.oversize is not None:
+        yield InputError(f"header {too_large.removeprefix('row ')}", input=f"{path}:{lines.oversize}")
+        return
+    if not fieldnames:
+        yield InputError("the file is empty", input=str(path))
+        return
+    rows = 0
     while True:
-        line = reader.line_num + 1
+        line = lines.count + 1  # the row's first line: the csv module never reads ahead
         try:
             row = next(reader)
         except StopIteration:
-            return
+            if lines.oversize is None:
+                break
+            row = None
         except csv.Error as exc:
-            if "field limit" in str(exc):  # one oversize cell: that row is lost, the next line goes on
+            if lines.oversize is not None:  # the cut line left a quoted cell open
+                row = None
+            elif "field limit" in str(exc):  # one oversize cell: that row is lost, the next line goes on
                 yield InputError(f"row too large ({exc})", input=f"{path}:{line}")
                 continue
-            yield InputError(f"malformed CSV ({exc})", input=f"{path}:{line}")
-            return  # the reader cannot resynchronise after a quoting error
+            else:
+                yield InputError(f"malformed CSV ({exc})", input=f"{path}:{line}")
+                return  # the reader cannot resynchronise after a quoting error
+        if row is None:  # an oversize line: that row is lost, a fresh reader goes on after it
+            yield InputError(too_large, input=f"{path}:{lines.oversize}")
+            lines.oversize = None
+            reader = csv.DictReader(lines, fieldnames=fieldnames, delimiter=delimiter, strict=True)
+            continue
+        rows += 1
         where = f"{path}:{line}"
         if None in row:  # more cells than the header has columns
             yield InputError("row has more cells than the header", input=where)
@@ -325,6 +483,8 @@ def _iter_csv_rows(
         csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(row.values())
         yield _article_or_error(row, fields, source=where, raw=buffer.getvalue(), raw_format="csv",
                                 default_outlet=path.stem, encoding=encoding)
+    if rows == 0:
+        yield InputError("has a header but no rows", input=str(path))
 
 
 def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | InputError]:
@@ -335,8 +495,16 @@ def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | I
         yield InputError(f"not a readable Parquet file ({exc})", input=str(path))
         return
     row_number = 0
-    for batch in table_file.iter_batches(batch_size=1024):
-        for record in batch.to_pylist():
+    batches = table_file.iter_batches(batch_size=1024)
+    while True:
+        try:
+            records = next(batches).to_pylist()
+        except StopIteration:
+            return
+        except Exception as exc:  # a corrupt row group: the rows before it are kept
+            yield InputError(f"not a readable Parquet file after row {row_number} ({exc})", input=str(path))
+            return
+        for record in records:
             row_number += 1
             where = f"{path}#row={row_number}"
             yield _article_or_error(record, fields, source=where, raw=json.dumps(record, default=str),
@@ -408,6 +576,8 @@ def iter_articles(
                 yield from _iter_file(item, fields, max_bytes)
             except InputError as exc:
                 yield exc
+            except OSError as exc:  # a dump that vanished, a broken link, no permission, a read error
+                yield InputError(f"cannot be read ({exc.strerror or exc})", input=str(item))
 
 
 def read_inputs(

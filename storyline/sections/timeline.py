@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Mapping
 
+from storyline.ingest import PUBLISHED_YEARS
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.common import content_words, entities_by_sentence, outlet_of, overlap
 
@@ -134,16 +135,18 @@ class _Mention:
     sentence: int
 
 
-def _nearest_year(month: int, day: int, published: date) -> int:
+def _nearest_year(month: int, day: int, published: date) -> int | None:
+    """The year (of the publication's, the one before, the one after) that puts month-day nearest to the
+    publication date; None when the day exists in none of them (Feb. 29 far from a leap year)."""
     best = None
     for year in (published.year - 1, published.year, published.year + 1):
         try:
-            gap = abs((date(year, month, min(day, calendar.monthrange(year, month)[1])) - published).days)
-        except ValueError:
+            gap = abs((date(year, month, day) - published).days)
+        except ValueError:  # Feb. 29 of a common year
             continue
         if best is None or gap < best[0]:
             best = (gap, year)
-    return best[1]
+    return best[1] if best else None
 
 
 def _label(d: EventDate) -> str:
@@ -191,15 +194,20 @@ def parse_date(text: str, published: date | None, *, context_before: str = "") -
     ``context_before`` is the sentence text before the expression (its tense places a bare weekday).
     """
     text = text.strip()
+    if published is not None and not PUBLISHED_YEARS[0] <= published.year <= PUBLISHED_YEARS[1]:
+        published = None  # no sane date is counted from year 1 or 9999 (nor can it be: date overflow)
     stripped = re.sub(r"^(?:the|on|in|since|by|from|until)\s+", "", text, flags=re.I)
     for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
         m = pattern.search(stripped)
         if m:
             month = int(m.group("month")) if pattern is ISO_DATE_PATTERN else _month(m.group("month"))
             day = int(m.group("day"))
-            if not 1 <= day <= 31:
+            if not 1 <= month <= 12 or not 1 <= day <= 31:  # "2017-13-01", "Jan. 0"
                 continue
             year = int(m.group("year")) if m.group("year") else None
+            # 2000 is a leap year: Feb. 29 without a year may be real; "February 31" never is.
+            if day > calendar.monthrange(year or 2000, month)[1]:
+                return None
             basis = "explicit"
             if year is None and published is not None:
                 year, basis = _nearest_year(month, day, published), "publication date"
