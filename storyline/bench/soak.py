@@ -211,12 +211,13 @@ def run(args: argparse.Namespace) -> int:
         latencies: list[float] = []
         reading = threading.Thread(target=lambda: latencies.extend(read_load(port, stop, args.readers)))
         reading.start()
-        memory_samples = []
-        end = time.monotonic() + args.minutes * 60
+        memory_samples = []  # (seconds since the first poll, MB)
+        began = time.monotonic()
+        end = began + args.minutes * 60
         while time.monotonic() < end:
             time.sleep(args.publish_every)
             state.publish()
-            memory_samples.append(rss_mb(watcher.pid))
+            memory_samples.append((round(time.monotonic() - began), rss_mb(watcher.pid)))
         published = {f"http://127.0.0.1:{server.server_address[1]}/news/{n}.html" for n in state.entries}
         catch_up = time.monotonic() + 60
         while time.monotonic() < catch_up and not published <= set(stored_urls(db)):
@@ -243,7 +244,8 @@ def run(args: argparse.Namespace) -> int:
         "tracebacks": tracebacks,
         "feed_answers": state.counts,
         "watch_memory_mb": {"after_first_poll": memory_start, "end": memory_end,
-                            "max": max((m for m in memory_samples if m), default=None)},
+                            "max": max((m for _, m in memory_samples if m), default=None),
+                            "every_30_s": [m for t, m in memory_samples if t % 30 < args.publish_every]},
         "readers": {"requests": len(latencies), "p50_ms": round(percentile(latencies, 50), 1),
                     "p95_ms": round(percentile(latencies, 95), 1)},
     }
@@ -253,7 +255,7 @@ def run(args: argparse.Namespace) -> int:
     for example in result["error_examples"]:
         print(f"  {example}")
     print(f"watch memory: {memory_start} MB after the first poll, {memory_end} MB at the end "
-          f"(max {result['watch_memory_mb']['max']} MB)")
+          f"(max {result['watch_memory_mb']['max']} MB); every 30 s: {result['watch_memory_mb']['every_30_s']}")
     print(f"readers during the run: {len(latencies)} requests, p50 {result['readers']['p50_ms']} ms, "
           f"p95 {result['readers']['p95_ms']} ms")
     args.json.parent.mkdir(parents=True, exist_ok=True)
