@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Mapping
@@ -126,10 +127,14 @@ class _Mention:
 class _Cluster:
     kind: str
     mentions: list[_Mention] = field(default_factory=list)
+    forms: Counter = field(default_factory=Counter)  # form -> mentions; kept by add(), asked for every mention
 
-    @property
-    def forms(self) -> Counter:
-        return Counter(m.form for m in self.mentions)
+    def __post_init__(self) -> None:
+        self.forms.update(m.form for m in self.mentions)
+
+    def add(self, mention: _Mention) -> None:
+        self.mentions.append(mention)
+        self.forms[mention.form] += 1
 
 
 def normalise_name(text: str) -> str:
@@ -173,6 +178,7 @@ def _similar(a: str, b: str) -> bool:
     return a == b or (a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= SPELLING_SIMILARITY)
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every mention against every form of every person so far
 def _same_person(a: str, b: str) -> bool:
     """Two person forms name one person: same (or variant) surname, and compatible first names."""
     if not _similar(_surname(a), _surname(b)):
@@ -263,7 +269,7 @@ def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] |
         for cluster in people:
             if any(_same_person(form, other) for other in cluster.forms):
                 # A form-only placeholder (article -1): it lets bare surnames find the cluster.
-                cluster.mentions.append(_Mention(form, form, "PERSON", -1, None))
+                cluster.add(_Mention(form, form, "PERSON", -1, None))
                 break
         else:
             people.append(_Cluster(PERSON, [_Mention(form, form, "PERSON", -1, None)]))
@@ -281,10 +287,10 @@ def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] |
             target = _Cluster(PERSON)
             people.append(target)
         if target is not None:
-            target.mentions.append(m)
+            target.add(m)
             continue
         key = (_KIND[m.label], m.form.lower())
-        others.setdefault(key, _Cluster(_KIND[m.label])).mentions.append(m)
+        others.setdefault(key, _Cluster(_KIND[m.label])).add(m)
 
     # A one-word organisation that ends a longer one joins it when that is unambiguous ("the Post" ->
     # "Washington Post", like a surname joins a full name).
@@ -293,7 +299,8 @@ def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] |
             continue
         longer = [k for k in others if k[0] == kind and " " in k[1] and k[1].split()[-1] == form]
         if len(longer) == 1:
-            others[longer[0]].mentions.extend(cluster.mentions)
+            for mention in cluster.mentions:
+                others[longer[0]].add(mention)
             del others[(kind, form)]
 
     actors = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 import numpy as np
@@ -27,14 +28,11 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)  # sections compare every pair of a story's sentences: each text is asked many times
+def content_words(text: str) -> frozenset[str]:
     """Lower-cased words that carry content (no stopwords, no possessive endings)."""
-    out = set()
-    for token in tokens(text):
-        token = token.removesuffix("'s")
-        if token not in STOPWORDS and len(token) > 1:
-            out.add(token)
-    return out
+    stripped = (token.removesuffix("'s") for token in tokens(text))
+    return frozenset(token for token in stripped if token not in STOPWORDS and len(token) > 1)
 
 
 def overlap(a: set[str], b: set[str]) -> float:
