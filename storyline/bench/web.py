@@ -99,7 +99,7 @@ def build_store(path: Path, datasets: list[Path], copies: int, analyses_path: Pa
     stream, first_of = republished(articles, copies)
     start = time.perf_counter()
     with Store(analyses_path) as analyses, Store(path) as store:
-        if store.count_articles() >= len(stream):
+        if store.count_articles() >= len({a.id for a in stream}):  # the data sets repeat a few documents
             return {"articles": store.count_articles(), "built_s": None}
         cache = CopyCache(StoreCache(analyses), {a.id: a for a in stream}, first_of)
         print(f"building {path}: {len(stream)} articles ({len(articles)} originals x {copies}); "
