@@ -42,6 +42,7 @@ DEFAULT_MAX_REDIRECTS = 5
 # New entries taken from one feed per poll; the rest come with the next polls (their links are then seen).
 # News feeds carry 10 to 100 entries; a feed of 10,000 would otherwise mean 10,000 page fetches in a row.
 MAX_FEED_ENTRIES = 200
+MAX_POLL_SECONDS = 600.0  # one poll of one feed; entries not reached come with the next poll
 USER_AGENT = "storyline/0.1 (+https://github.com/storyline; news briefing tool)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
@@ -345,6 +346,7 @@ def poll_feed(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     allow_private: bool = True,
+    max_seconds: float = MAX_POLL_SECONDS,
 ) -> FeedPoll:
     """Read an RSS/Atom feed (URL or local file) and return its new entries as articles.
 
@@ -389,6 +391,7 @@ def poll_feed(
         return poll
     poll.title = parsed.feed.get("title", "")
     taken = 0
+    deadline = time.monotonic() + max_seconds
     for number, entry in enumerate(parsed.entries, start=1):
         link = entry.get("link") or None
         if link:
@@ -400,9 +403,10 @@ def poll_feed(
                 link = None
         if link and link in seen_urls:
             continue
-        if taken == MAX_FEED_ENTRIES:
-            log.warning("%s: more than %d new entries; took the first %d, the rest come with the next polls",
-                        source, MAX_FEED_ENTRIES, MAX_FEED_ENTRIES)
+        if taken == MAX_FEED_ENTRIES or time.monotonic() > deadline:
+            why = f"more than {MAX_FEED_ENTRIES} new entries" if taken == MAX_FEED_ENTRIES else \
+                f"the poll took over {max_seconds:g} s"
+            log.warning("%s: %s; took the first %d, the rest come with the next polls", source, why, taken)
             poll.etag = poll.modified = None  # so the next poll is not answered "not modified"
             break
         taken += 1

@@ -243,6 +243,18 @@ def test_conditional_request_gives_not_modified_and_nothing_else(server):
     assert httpd.requests[before:] == ["/feed.rss"]  # no entry page fetched
 
 
+def test_a_poll_out_of_time_stops_and_the_next_poll_takes_the_rest(server, caplog):
+    base, httpd = server
+    before = len(httpd.requests)
+    late = poll_feed(f"{base}/feed.rss", max_seconds=0)  # over its time before the first entry
+    assert late.articles == [] and late.errors == []
+    assert late.etag is None and late.modified is None  # the next poll must not be answered 304
+    assert "the poll took over 0 s; took the first 0" in caplog.text
+    assert httpd.requests[before:] == ["/feed.rss"]  # no entry page fetched
+    again = poll_feed(f"{base}/feed.rss", etag=late.etag, modified=late.modified)
+    assert len(again.articles) == 3
+
+
 def test_atom_feed_and_local_feed_file(base, tmp_path):
     poll = poll_feed(f"{base}/atom.xml")
     assert [a.outlet for a in poll.articles] == ["Northern Ledger"] and poll.errors == []
