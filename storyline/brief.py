@@ -27,16 +27,26 @@ def independent_sources(articles: list[AnalyzedArticle], source_of: Mapping[str,
     return {a.id: source_of.get(a.id) or a.article.outlet for a in articles}
 
 
+HEADLINE_FALLBACK_WORDS = 16
+
+
 def representative_headline(articles: list[AnalyzedArticle]) -> str:
-    """The headline of the article closest to the story's centre (mean sentence embedding)."""
-    vectors = [a.embeddings.mean(axis=0) for a in articles if len(a.sentences)]
-    if not vectors:
-        return articles[0].cleaned.headline if articles else ""
-    matrix = np.vstack(vectors)
-    centre = matrix.mean(axis=0)
+    """The headline of the article closest to the story's centre (mean sentence embedding).
+
+    Articles without a headline (plain text dumps) are passed over; when none has one, the central
+    article's first sentence stands in, cut to a headline's length.
+    """
     with_text = [a for a in articles if len(a.sentences)]
-    best = int(np.argmax(matrix @ centre / (np.linalg.norm(matrix, axis=1) + 1e-9)))
-    return with_text[best].cleaned.headline
+    if not with_text:
+        return next((a.cleaned.headline for a in articles if a.cleaned.headline), "")
+    matrix = np.vstack([a.embeddings.mean(axis=0) for a in with_text])
+    centrality = matrix @ matrix.mean(axis=0) / (np.linalg.norm(matrix, axis=1) + 1e-9)
+    ranked = [with_text[i] for i in np.argsort(-centrality, kind="stable")]
+    for article in ranked:
+        if article.cleaned.headline.strip():
+            return article.cleaned.headline
+    words = ranked[0].sentences[0].text.split()
+    return " ".join(words[:HEADLINE_FALLBACK_WORDS]) + (" …" if len(words) > HEADLINE_FALLBACK_WORDS else "")
 
 
 def describe_source(analyzed: AnalyzedArticle, group: str | None) -> SourceInfo:

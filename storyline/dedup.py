@@ -54,11 +54,15 @@ class SyndicationIndex:
         self.group_of[article_id] = group_id
         self._lsh.insert(article_id, MinHash(num_perm=NUM_PERMUTATIONS, seed=1, hashvalues=hashvalues, scheme=MINHASH_SCHEME))
 
-    def assign(self, article_id: str, text: str) -> tuple[str, np.ndarray]:
-        """The group of a new article: the group of its closest stored copy, or a new one (its own id)."""
+    def assign(self, article_id: str, text: str, hashvalues: np.ndarray | None = None) -> tuple[str, np.ndarray]:
+        """The group of a new article: the group of its closest stored copy, or a new one (its own id).
+
+        ``hashvalues``: its ``signature(text)`` when already computed (e.g. by a Dask worker).
+        """
         if article_id in self.group_of:
             return self.group_of[article_id], self._signatures[article_id]
-        hashvalues = signature(text)
+        if hashvalues is None:
+            hashvalues = signature(text)
         minhash = MinHash(num_perm=NUM_PERMUTATIONS, seed=1, hashvalues=hashvalues, scheme=MINHASH_SCHEME)
         best, best_similarity = None, 0.0
         for candidate in self._lsh.query(minhash):

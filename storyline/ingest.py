@@ -281,6 +281,10 @@ def _article_or_error(
 # --- readers ----------------------------------------------------------------------------------------
 
 
+# Headlines run to 20 words at most in practice; a longer first line is the article's first paragraph.
+HEADLINE_MAX_WORDS = 30
+
+
 def read_text_article(path: Path, raw: str, encoding: str = "utf-8") -> Article:
     lines = raw.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -288,6 +292,8 @@ def read_text_article(path: Path, raw: str, encoding: str = "utf-8") -> Article:
         raise InputError("the file is empty", input=str(path))
     title = lines[first].strip()
     text = "\n".join(lines[first + 1 :]).strip("\n")
+    if len(title.split()) > HEADLINE_MAX_WORDS:  # a first paragraph, not a headline: the file has none
+        title, text = "", "\n".join(lines[first:]).strip("\n")
     if not text.strip():
         raise InputError("has a headline but no article text", input=str(path))
     return make_article({"title": title, "text": text}, source=str(path), raw=raw, raw_format="text",
@@ -351,6 +357,28 @@ def _decode_row(line: bytes) -> tuple[str, str]:
             return line.decode("latin-1"), "latin-1"
 
 
+def jsonl_row(line: bytes | str | None, where: str, fields: Mapping[str, str], *, default_outlet: str,
+              max_bytes: int, encoding: str | None = None) -> Article | InputError | None:
+    """One line of a JSONL dump as an article or its error; None for a blank line. ``line`` None means
+    the line was over ``max_bytes``; a str line was decoded as ``encoding``, bytes are decoded here."""
+    if line is None:
+        return InputError(f"row too large (over {max_bytes / 1e6:.1f} MB)", input=where)
+    if not line.strip():
+        return None
+    raw, encoding = (line, encoding or "utf-8") if isinstance(line, str) else _decode_row(line)
+    raw = raw.strip().lstrip("\ufeff")
+    try:
+        record = json.loads(raw)
+    # ValueError: a number over Python's 4,300-digit limit; RecursionError: [[[[... nested too deep
+    except (ValueError, RecursionError) as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        return InputError(f"not valid JSON ({problem})", input=where)
+    if not isinstance(record, dict):
+        return InputError("a JSONL row must be an object", input=where)
+    return _article_or_error(record, fields, source=where, raw=raw, raw_format="jsonl",
+                             default_outlet=default_outlet, encoding=encoding.removesuffix("-sig"))
+
+
 def _iter_jsonl(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterator[Article | InputError]:
     with path.open("rb") as handle:
         # A binary file is one error for the whole file, not one per "line" of noise.
@@ -360,27 +388,12 @@ def _iter_jsonl(path: Path, fields: Mapping[str, str], max_bytes: int) -> Iterat
             handle = io.TextIOWrapper(handle, encoding=sniffed, errors="replace", newline="")
         rows = 0
         for number, line in enumerate(_bounded_lines(handle, max_bytes), start=1):
-            where = f"{path}:{number}"
-            if line is None:
-                yield InputError(f"row too large (over {max_bytes / 1e6:.1f} MB)", input=where)
+            item = jsonl_row(line, f"{path}:{number}", fields, default_outlet=path.stem, max_bytes=max_bytes,
+                             encoding=sniffed)
+            if item is None:
                 continue
-            if not line.strip():
-                continue
-            rows += 1
-            raw, encoding = (line, sniffed) if isinstance(line, str) else _decode_row(line)
-            raw = raw.strip().lstrip("\ufeff")
-            try:
-                record = json.loads(raw)
-            # ValueError: a number over Python's 4,300-digit limit; RecursionError: [[[[... nested too deep
-            except (ValueError, RecursionError) as exc:
-                problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
-                yield InputError(f"not valid JSON ({problem})", input=where)
-                continue
-            if not isinstance(record, dict):
-                yield InputError("a JSONL row must be an object", input=where)
-                continue
-            yield _article_or_error(record, fields, source=where, raw=raw, raw_format="jsonl",
-                                    default_outlet=path.stem, encoding=encoding.removesuffix("-sig"))
+            rows += line is not None
+            yield item
         if rows == 0:
             yield InputError("the file is empty (no JSON rows)", input=str(path))
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlparse
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
-from storyline.brief import DEFAULT_WORDS, build_briefing
+from storyline.brief import DEFAULT_WORDS, build_briefing, representative_headline
 from storyline.clean import clean_article
 from storyline.errors import InputError, StorylineError
 from storyline.ingest import read_inputs
@@ -42,10 +42,15 @@ class BriefRun:
     briefing: Briefing
     errors: list[InputError] = field(default_factory=list)  # inputs skipped, one per bad input
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    other_stories: list[tuple[str, int]] = field(default_factory=list)  # (headline, articles) not briefed
 
 
 class NoArticlesError(StorylineError):
-    """Nothing usable was read, so there is nothing to brief."""
+    """Nothing usable was read, so there is nothing to brief; ``errors`` says why for each input."""
+
+    def __init__(self, problem: str, *, errors: list[InputError], **where: str):
+        super().__init__(problem, **where)
+        self.errors = errors
 
 
 @contextmanager
@@ -97,10 +102,13 @@ def brief_paths(
     cache: AnalysisCache | None = None,
     deep: bool = True,
     on_analyzed: Callable[[int], None] | None = None,
+    whole_pile: bool = False,
 ) -> BriefRun:
-    """Read every input, then clean, analyze and brief them as one story.
+    """Read every input, then clean, analyze and brief them.
 
-    ``on_analyzed(n)`` is called as each batch of n articles is analyzed (for a progress bar).
+    A pile can hold several stories: they are told apart as `storyline ingest` would, the biggest is
+    briefed and the others are named in ``BriefRun.other_stories``; ``whole_pile=True`` briefs every
+    article as one story. ``on_analyzed(n)`` is called as each batch of n articles is analyzed.
     """
     timings: dict[str, float] = {}
     paths = list(paths)
@@ -110,7 +118,9 @@ def brief_paths(
         ingested = read_inputs(paths, fields=fields)
     if not ingested.articles:
         raise NoArticlesError(
-            "no readable article in the input", input=", ".join(map(str, paths)), fix="see the errors above"
+            "no readable article in the input", input=", ".join(map(str, paths)),
+            fix="see the errors above" if ingested.errors else "give text, HTML, JSONL, CSV or Parquet files",
+            errors=ingested.errors,
         )
 
     # 2. Clean: boilerplate removed by named rules, with an audit of every removed span.
@@ -130,11 +140,34 @@ def brief_paths(
     with _timed(timings, "dedup"):
         copies = syndicated_copies(analyzed)
 
-    # 5. Brief: the cited summary, the sources and the deep-briefing sections.
-    with _timed(timings, "brief"):
-        briefing = build_briefing(analyzed, words=words, deep=deep, **copy_keys(copies))
+    # 5. Stories: the biggest one is briefed (copies are always in the same story as their original).
+    with _timed(timings, "cluster"):
+        stories = [analyzed] if whole_pile else split_stories(analyzed)
+    others = [(representative_headline(story), len(story)) for story in stories[1:]]
 
-    return BriefRun(briefing, ingested.errors, timings)
+    # 6. Brief: the cited summary, the sources and the deep-briefing sections.
+    with _timed(timings, "brief"):
+        briefing = build_briefing(stories[0], words=words, deep=deep, **copy_keys(copies))
+
+    return BriefRun(briefing, ingested.errors, timings, others)
+
+
+def split_stories(analyzed: list) -> list[list]:
+    """The articles grouped into stories by the default clusterer, biggest first (ties: first seen)."""
+    from storyline.cluster import DEFAULT_CLUSTERER, clusterers
+
+    clusterer = clusterers.create(DEFAULT_CLUSTERER)
+    story_of: dict[str, str] = {}
+    for article in analyzed:
+        assignment = clusterer.assign(article)
+        for article_id, story_id in story_of.items():
+            if story_id in assignment.merged_away:
+                story_of[article_id] = assignment.story.id
+        story_of[article.id] = assignment.story.id
+    stories: dict[str, list] = {}
+    for article in analyzed:
+        stories.setdefault(story_of[article.id], []).append(article)
+    return sorted(stories.values(), key=len, reverse=True)  # sorted() is stable: ties keep their order
 
 
 # --- the store-backed path: ingest -> clean -> analyze -> dedup -> cluster, one article at a time ---
@@ -148,6 +181,17 @@ class IngestReport:
     errors: list[InputError] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
     stories_merged: int = 0
+
+    def add_error(self, error: InputError, on_error=None) -> None:
+        self.errors.append(error)
+        if on_error:
+            on_error(error)
+
+    def add_stored(self, assignment) -> None:
+        self.new += 1
+        self.stories_touched.add(assignment.story.id)
+        self.stories_touched.difference_update(assignment.merged_away)
+        self.stories_merged += len(assignment.merged_away)
 
 
 def open_indexes(
@@ -207,9 +251,7 @@ def ingest_into_store(
         fresh = []
         for item in batch:
             if isinstance(item, InputError):
-                report.errors.append(item)
-                if on_error:
-                    on_error(item)
+                report.add_error(item, on_error)
                 continue
             if on_article:
                 on_article(item)
@@ -221,17 +263,16 @@ def ingest_into_store(
             continue
         analyzed = analyze_articles([clean_article(a) for a in fresh], analyzer, cache)
         for article in analyzed:
-            assignment = store_article(store, article, analyzer.key, syndication, clusterer)
-            report.new += 1
-            report.stories_touched.add(assignment.story.id)
-            report.stories_touched.difference_update(assignment.merged_away)
-            report.stories_merged += len(assignment.merged_away)
+            report.add_stored(store_article(store, article, analyzer.key, syndication, clusterer))
     return report
 
 
-def store_article(store: "Store", article, analyzer_key: str, syndication: "SyndicationIndex", clusterer: "Clusterer"):
-    """Group, cluster and write one analyzed article, in one transaction with everything derived from it."""
-    group_id, signature = syndication.assign(article.id, article.cleaned.text)
+def store_article(store: "Store", article, analyzer_key: str, syndication: "SyndicationIndex", clusterer: "Clusterer",
+                  signature=None):
+    """Group, cluster and write one analyzed article, in one transaction with everything derived from it.
+
+    ``signature``: its MinHash signature when already computed (by a worker of ``ingest_partitions``)."""
+    group_id, signature = syndication.assign(article.id, article.cleaned.text, signature)
     assignment = clusterer.assign(article)
     with store.transaction():
         store.put_article(article.cleaned)
@@ -242,6 +283,49 @@ def store_article(store: "Store", article, analyzer_key: str, syndication: "Synd
         store.put_story(assignment.story)
         store.add_to_story(article.id, assignment.story.id)
     return assignment
+
+
+def ingest_partitions(
+    inputs: Iterable[str | Path],
+    store: "Store",
+    executor,
+    *,
+    fields: Mapping[str, str] | None = None,
+    partition_size: int | None = None,
+    on_error=None,
+    on_article=None,
+    clusterer: str | None = None,
+) -> IngestReport:
+    """``ingest_into_store`` for files and dumps, with the per-article stages run by ``executor``.
+
+    The inputs are cut into partitions (``executor.plan_partitions``); the executor (local, or Dask)
+    reads, cleans, analyzes and signs each one, and yields them in input order; here, in the driver,
+    each article then gets its syndication group and story and is written by ``store_article``, exactly
+    as ``ingest_into_store`` does, so both give the same groups and stories. Articles already stored are
+    skipped by the workers before analysis. ``on_error(error)`` for each bad input or failed partition,
+    ``on_article(article_id)`` for each input article (for progress).
+    """
+    from storyline.executor import PARTITION_SIZE, plan_partitions, prepare_partition
+
+    partitions = plan_partitions(inputs, fields, partition_size or PARTITION_SIZE)
+    known = frozenset(store.article_ids_in_order())
+    report = IngestReport()
+    indexes = None  # opened at the first new article, with the analyzer key the workers used
+    for result in executor.map(prepare_partition, partitions, skip=known):
+        for item in [result] if isinstance(result, InputError) else result:
+            if isinstance(item, InputError):
+                report.add_error(item, on_error)
+                continue
+            if on_article:
+                on_article(item.article_id)
+            if item.analyzed is None or store.has_article(item.article_id):
+                report.already_stored += 1
+                continue
+            if indexes is None:
+                indexes = open_indexes(store, item.analyzer_key, clusterer)
+            report.add_stored(store_article(store, item.analyzed, item.analyzer_key, *indexes,
+                                            signature=item.signature))
+    return report
 
 
 def repair_store(store: "Store", analyzer: Analyzer | None = None, on_article=None) -> list[str]:

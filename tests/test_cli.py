@@ -65,10 +65,34 @@ def test_examples_pile_is_briefed_without_shared_data_and_the_wire_copy_counts_o
     assert status == 0, err
     data = json.loads(out)
     assert data["summary"]["sentences"] and all(s["citations"] for s in data["summary"]["sentences"])
-    # Eight articles, seven outlets; the Island Wire Service story carried by two of them is one source.
-    assert (len(data["sources"]), data["outlets"], data["independent_sources"]) == (8, 7, 6)
+    # The pile holds two stories: the harbour story (six articles, five outlets; the Island Wire Service
+    # story carried by two of them is one source) is briefed, the orchid story is named on stderr.
+    assert (len(data["sources"]), data["outlets"], data["independent_sources"]) == (6, 5, 4)
+    assert not any("orchid" in s["title"].lower() for s in data["sources"])
     groups = {s["outlet"]: s["syndication_group"] for s in data["sources"] if s["syndication_group"]}
     assert set(groups) == {"port-aldric-daily", "Coastline Times"} and len(set(groups.values())) == 1
+    notes = [line for line in err.splitlines() if line.startswith("storyline: note:")]
+    assert len(notes) == 1 and "the pile holds 2 stories" in notes[0] and "ghostbell" in notes[0].lower()
+
+
+def test_whole_pile_briefs_every_article_as_one_story(capsys):
+    status, out, err = brief(capsys, str(EXAMPLES), "--no-deep", "--format", "json", "--whole-pile")
+    assert status == 0, err
+    data = json.loads(out)
+    assert (len(data["sources"]), data["outlets"], data["independent_sources"]) == (8, 7, 6)
+    assert "storyline: note:" not in err
+
+
+def test_a_text_file_whose_first_line_is_a_paragraph_has_no_headline(capsys, tmp_path):
+    paragraph = ("The harbour authority of the Norvane Islands said on Tuesday that the new quay would open in "
+                 "the spring, two months later than planned, because the dredging survey had found more silt "
+                 "than expected near the reef. ") * 2
+    (tmp_path / "one-line.txt").write_text(paragraph.strip() + "\n", encoding="utf-8")
+    status, out, err = brief(capsys, str(tmp_path / "one-line.txt"), "--no-deep", "--format", "json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["sources"][0]["words_kept"] == len(paragraph.split())  # the whole line is article text
+    assert data["headline"] == "The harbour authority of the Norvane Islands said on Tuesday that the new quay would open …"
 
 
 def test_bad_inputs_are_one_line_each_and_the_rest_is_briefed(capsys, seeds_dir, tmp_path):
@@ -93,7 +117,10 @@ def test_nothing_readable_is_exit_2_without_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "empty.txt" in result.stderr
+    lines = result.stderr.strip().splitlines()
+    # Why the input gave nothing, then the summing-up line.
+    assert len(lines) == 2 and all("empty.txt" in line for line in lines)
+    assert "the file is empty" in lines[0] and "no readable article" in lines[1]
 
 
 @pytest.mark.parametrize("args", [["brief"], ["brief", "x", "--words", "3"], ["brief", "x", "--field", "oops"]])
