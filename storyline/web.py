@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -369,7 +369,10 @@ def add_articles(state: WebState, submission: Submission) -> dict:
             yield from bad_urls + bad_feeds
             yield from iter_sources(urls, store, allow_private=state.allow_private_urls)
             yield from iter_sources(feeds, store, feeds=True, allow_private=state.allow_private_urls)
-            yield from iter_sources([str(p) for p in submission.files], store)
+            for item in iter_sources([str(p) for p in submission.files], store):
+                # The article's source is the file as the reader named it, not the server's temporary copy.
+                yield item if isinstance(item, InputError) else \
+                    replace(item, source="upload:" + _uploaded_name(item.source, submission.upload_dir))
 
         report = ingest_into_store(sources(), store, analyzer=state.get_analyzer())
     return {

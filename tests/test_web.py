@@ -315,6 +315,10 @@ def test_read_only_server_refuses_to_add(web_db, analyzer):
     assert refused.status_code == 403 and refused.json()["error"]["message"] == "this server is read-only"
 
 
+def first_story(page: str) -> str:
+    return page.split('href="/stories/', 1)[1].split('"', 1)[0]
+
+
 def test_adding_a_file_stores_it_once_and_reports_its_story(writable):
     client = writable()
     before = client.get("/api/stories").json()["articles"]
@@ -327,6 +331,9 @@ def test_adding_a_file_stores_it_once_and_reports_its_story(writable):
     again = client.post("/api/articles", files={"files": ("hallowmere-weekly.txt", edited, "text/plain")}).json()
     assert (again["new"], again["already_stored"]) == (0, 1)
     assert client.get("/api/stories").json()["articles"] == before + 1
+    story = client.get(f"/api/stories/{first_story(first.text)}").json()
+    added = next(s for s in story["briefing"]["sources"] if s["outlet"] == "hallowmere-weekly")
+    assert added["source"] == "upload:hallowmere-weekly.txt"  # as uploaded, not the server's temporary path
 
 
 def test_bad_submissions_get_one_line_each_and_the_rest_goes_on(writable):
