@@ -12,12 +12,10 @@ import pytest
 from conftest import shared_path
 from storyline.bench.summarize import evaluate
 
-# Measured 2026-12-01 on the first 10 clusters by name (100 words, ROUGE-1.5.5 recall): 40.42 / 10.60
-# (38.96 / 10.03 before lead concepts counted more).
-DUC_MINIMUM = {"rouge1": 39.4, "rouge2": 10.1}
-# Measured 2026-12-01 on the first 20 clusters by name (length_for_input, rouge-score F1): 39.58 / 11.48
-# (39.14 / 10.50 before).
-MULTINEWS_MINIMUM = {"rouge1": 38.6, "rouge2": 11.0}
+# Measured 2026-11-23 on the first 10 clusters by name (100 words, ROUGE-1.5.5 recall): 38.96 / 10.03.
+DUC_MINIMUM = {"rouge1": 38.0, "rouge2": 9.5}
+# Measured 2026-11-23 on the first 20 clusters by name (length_for_input, rouge-score F1): 39.14 / 10.50.
+MULTINEWS_MINIMUM = {"rouge1": 38.2, "rouge2": 10.0}
 
 
 @pytest.mark.slow
