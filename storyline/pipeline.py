@@ -160,9 +160,10 @@ def split_stories(analyzed: list) -> list[list]:
     story_of: dict[str, str] = {}
     for article in analyzed:
         assignment = clusterer.assign(article)
-        for article_id, story_id in story_of.items():
-            if story_id in assignment.merged_away:
-                story_of[article_id] = assignment.story.id
+        if assignment.merged_away:  # the articles of merged stories now belong to this one
+            for article_id, story_id in story_of.items():
+                if story_id in assignment.merged_away:
+                    story_of[article_id] = assignment.story.id
         story_of[article.id] = assignment.story.id
     stories: dict[str, list] = {}
     for article in analyzed:

@@ -7,8 +7,6 @@ installed (`.ci/run` installs both).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, REPO
+from storyline.bench.web import free_port
 from web_fixtures import HOSTILE, build_store
 
 CHROMIUM = os.environ.get("STORYLINE_CHROMIUM", "/usr/bin/chromium")
@@ -31,12 +30,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright: 
 pytest.importorskip("fastapi", reason="the web app needs the 'web' extra")
 if not Path(CHROMIUM).exists():
     pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +192,7 @@ def test_hostile_article_runs_nothing(page, server):
     assert "<script>window.__pwned='text'</script>" in body
     assert HOSTILE["title"] in page.locator("h1").inner_text()
     assert page.locator("main script, main img").count() == 0
-    assert page.locator(f"a[href^='javascript:']").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
 
 
 def test_story_page_fits_a_phone(browser, server, request):

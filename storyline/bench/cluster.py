@@ -13,18 +13,18 @@ clustering stage is timed on them, from 1k to 10k articles.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import resource
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from storyline.analyze import analyze_articles, default_analyzer
+from storyline.bench import write_results
 from storyline.clean import clean_article
 from storyline.cluster import DEFAULT_CLUSTERER, clusterers
 from storyline.ingest import make_article
@@ -217,7 +217,5 @@ def run(args: argparse.Namespace) -> int:
               f"{growth[-1]['seconds'] / growth[0]['seconds']:.1f}x time for "
               f"{growth[-1]['articles'] / growth[0]['articles']:.0f}x articles")
     print(f"peak memory {peak_mb:.0f} MB")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2))
-    print(f"wrote {args.json}")
+    write_results(args.json, result)
     return 0

@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from storyline.bench import process_memory_mb, write_results
 from storyline.bench.speed import storyline_command
 from storyline.bench.web import free_port, percentile, start_server
 
@@ -131,16 +132,6 @@ def feed_handler(state: MisbehavingFeed):
     return Handler
 
 
-def rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
 def stored_urls(db: Path) -> list[str]:
     try:
         with sqlite3.connect(db, timeout=30) as connection:
@@ -205,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             if watcher.poll() is not None:
                 raise RuntimeError("storyline watch stopped: " + "".join(watcher_lines[-5:]))
             time.sleep(0.2)
-        memory_start = rss_mb(watcher.pid)
+        memory_start = process_memory_mb(watcher.pid)
         web, port = start_server(db)
         stop = threading.Event()
         latencies: list[float] = []
@@ -217,12 +208,12 @@ def run(args: argparse.Namespace) -> int:
         while time.monotonic() < end:
             time.sleep(args.publish_every)
             state.publish()
-            memory_samples.append((round(time.monotonic() - began), rss_mb(watcher.pid)))
+            memory_samples.append((round(time.monotonic() - began), process_memory_mb(watcher.pid)))
         published = {f"http://127.0.0.1:{server.server_address[1]}/news/{n}.html" for n in state.entries}
         catch_up = time.monotonic() + 60
         while time.monotonic() < catch_up and not published <= set(stored_urls(db)):
             time.sleep(1)
-        memory_end = rss_mb(watcher.pid)
+        memory_end = process_memory_mb(watcher.pid)
         stop.set()
         reading.join()
         watcher.terminate()
@@ -258,8 +249,6 @@ def run(args: argparse.Namespace) -> int:
           f"(max {result['watch_memory_mb']['max']} MB); every 30 s: {result['watch_memory_mb']['every_30_s']}")
     print(f"readers during the run: {len(latencies)} requests, p50 {result['readers']['p50_ms']} ms, "
           f"p95 {result['readers']['p95_ms']} ms")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.json}")
+    write_results(args.json, result)
     ok = result["entries_ingested"] == result["entries_published"] and not result["duplicates"] and not tracebacks
     return 0 if ok else 1

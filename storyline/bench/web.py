@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.client
-import json
 import os
 import random
 import resource
@@ -36,6 +35,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from storyline.bench import process_memory_mb, write_results
 from storyline.bench.cluster import StoreCache, load_dataset
 from storyline.bench.speed import storyline_command
 from storyline.models import AnalyzedArticle, Article, Sentence
@@ -199,16 +199,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def process_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     args.store.parent.mkdir(parents=True, exist_ok=True)
     built = build_store(args.store, args.datasets, args.copies, args.store.with_name("web-analyses.db"))
@@ -233,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
             connection.request("GET", path)
             connection.getresponse().read()
         latencies = run_load(port, paths, args.clients, args.seconds)
-        server_peak_mb = process_rss_mb(process.pid)
+        server_peak_mb = process_memory_mb(process.pid, "VmHWM")
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -268,7 +258,5 @@ def run(args: argparse.Namespace) -> int:
               f"{row['max_ms']:>8} {row['p95_vs_baseline']:>12}x")
     print(f"first build of a briefing (after a story changed): median {result['briefing_first_build_s']['median']} s, "
           f"max {result['briefing_first_build_s']['max']} s; server peak memory {server_peak_mb:.0f} MB")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.json}")
+    write_results(args.json, result)
     return 0
