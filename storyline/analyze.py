@@ -131,11 +131,26 @@ def _cut_overlong(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _covering(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The splitter's spans, plus a span for any text they skipped: a splitter may drop a piece it cannot
+    place (pysbd drops " !!"), and every word of an article must be in some sentence."""
+    out, position = [], 0
+    for start, end in sorted(spans) + [(len(text), len(text))]:
+        gap = _tight(text, position, start)
+        if gap[1] > gap[0]:
+            out.append(gap)
+        if end > start:
+            out.append((start, end))
+        position = max(position, end)
+    return out
+
+
 def split_sentences(text: str, splitter: Splitter, article_id: str = "") -> list[Sentence]:
     """Split cleaned text into sentences, never across a paragraph break."""
     sentences: list[Sentence] = []
     for paragraph, (paragraph_start, paragraph_end) in enumerate(paragraph_spans(text)):
-        for start, end in splitter.split(text[paragraph_start:paragraph_end]):
+        piece = text[paragraph_start:paragraph_end]
+        for start, end in _covering(piece, splitter.split(piece)):
             start, end = paragraph_start + start, paragraph_start + end
             sentences.append(Sentence(article_id, len(sentences), text[start:end], start, end, paragraph))
     return sentences
