@@ -14,8 +14,9 @@ from storyline.bench.summarize import evaluate
 
 # Measured 2026-11-23 on the first 10 clusters by name (100 words, ROUGE-1.5.5 recall): 38.96 / 10.03.
 DUC_MINIMUM = {"rouge1": 38.0, "rouge2": 9.5}
-# Measured 2026-11-23 on the first 20 clusters by name (length_for_input, rouge-score F1): 39.14 / 10.50.
-MULTINEWS_MINIMUM = {"rouge1": 38.2, "rouge2": 10.0}
+# Measured 2026-12-01 on the first 20 clusters by name (length_for_input, rouge-score F1): 41.01 / 12.98
+# (39.14 / 10.50 before lower-cased sentences could be summary material).
+MULTINEWS_MINIMUM = {"rouge1": 40.0, "rouge2": 12.0}
 
 
 @pytest.mark.slow

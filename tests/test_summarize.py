@@ -119,6 +119,19 @@ def test_questions_and_fragments_are_not_summary_material(make_articles):
     assert all(len(t.split()) >= 6 for t in texts)
 
 
+def test_lower_cased_text_is_summarised_but_a_fragment_in_cased_text_is_not(make_articles):
+    story = ("The ferry service between Skye and Raasay stopped on Sunday after a storm damaged the pier. "
+             "Engineers from Caledonian Marine said repairs would take three weeks and cost two million euros. "
+             "Residents of Raasay depend on the ferry for food, fuel and medicine, the Highland Council said.")
+    cased = make_articles([("cased", story + " and then the harbour office closed its doors to everyone.")])
+    lowered = make_articles([("lowered", story.lower())])  # a lower-cased dump: capitals say nothing here
+    cased_texts = [s.text for s in summarize(cased, 100).sentences]
+    lowered_texts = [s.text for s in summarize(lowered, 100).sentences]
+    assert len(cased_texts) == len(lowered_texts) == 3
+    assert [t.lower() for t in cased_texts] == lowered_texts
+    assert not any(t.startswith("and then") for t in cased_texts)  # a fragment where text is cased
+
+
 def test_methods_are_named_in_the_registry(seed_articles):
     assert "storyline" in summarizers.names()
     with pytest.raises(StorylineError):
