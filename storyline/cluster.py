@@ -115,7 +115,10 @@ class Assignment:
 
 
 class Clusterer(Protocol):
-    def assign(self, article: AnalyzedArticle) -> Assignment: ...
+    def assign(self, article: AnalyzedArticle, story_id: str | None = None) -> Assignment:
+        """Place the article in a story. ``story_id``: the story it belongs in whatever its scores (a
+        syndicated copy joins its original's story, even when the original has left the window)."""
+        ...
 
 
 clusterers: Registry[Clusterer] = Registry("clusterer")
@@ -180,13 +183,15 @@ class CentroidClusterer:
         self._matrix = np.delete(self._matrix, position, axis=0)
         del self.stories[story_id]
 
-    def assign(self, article: AnalyzedArticle) -> Assignment:
+    def assign(self, article: AnalyzedArticle, story_id: str | None = None) -> Assignment:
         vector = article_vector(article)
         entities = article_entities(article)
         terms = article_terms(article)
         published = article.article.published
         best, best_score = None, -1.0
-        if self._matrix is not None and len(self._ids):
+        if story_id in self.stories:
+            best, best_score = self.stories[story_id], JOIN_SCORE
+        elif self._matrix is not None and len(self._ids):
             similarities = self._matrix @ vector
             # Only the nearest stories by embedding are candidates (no all-pairs comparison).
             for position in np.argsort(-similarities)[:CANDIDATES]:
@@ -369,18 +374,20 @@ class ArticleLinkClusterer:
 
     # --- the Clusterer protocol ---
 
-    def assign(self, article: AnalyzedArticle) -> Assignment:
+    def assign(self, article: AnalyzedArticle, story_id: str | None = None) -> Assignment:
         vector = article_vector(article)
         entities = article_entities(article)
         terms = article_terms(article)
         published = article.article.published
         scores = self._story_scores(article, vector, terms, entities)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        if ranked and ranked[0][1] >= LINK_SCORE:
-            story = self.stories[ranked[0][0]]
+        if story_id not in self.stories:
+            story_id = ranked[0][0] if ranked and ranked[0][1] >= LINK_SCORE else None
+        if story_id is not None:
+            story = self.stories[story_id]
             story.add(vector, entities, published, terms)
             story.terms = Counter(dict(story.terms.most_common(TOP_TERMS)))
-            merged = [sid for sid, score in ranked[1:] if score >= LINK_MERGE_SCORE]
+            merged = [sid for sid, score in ranked if sid != story_id and score >= LINK_MERGE_SCORE]
             for other_id in merged:
                 story.absorb(self.stories.pop(other_id))
                 story.terms = Counter(dict(story.terms.most_common(TOP_TERMS)))

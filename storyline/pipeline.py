@@ -142,7 +142,7 @@ def brief_paths(
 
     # 5. Stories: the biggest one is briefed (copies are always in the same story as their original).
     with _timed(timings, "cluster"):
-        stories = [analyzed] if whole_pile else split_stories(analyzed)
+        stories = [analyzed] if whole_pile else split_stories(analyzed, copies)
     others = [(representative_headline(story), len(story)) for story in stories[1:]]
 
     # 6. Brief: the cited summary, the sources and the deep-briefing sections.
@@ -152,14 +152,20 @@ def brief_paths(
     return BriefRun(briefing, ingested.errors, timings, others)
 
 
-def split_stories(analyzed: list) -> list[list]:
-    """The articles grouped into stories by the default clusterer, biggest first (ties: first seen)."""
+def split_stories(analyzed: list, copies: Mapping[str, str] | None = None) -> list[list]:
+    """The articles grouped into stories by the default clusterer, biggest first (ties: first seen).
+
+    ``copies``: article id -> syndication group id (``syndicated_copies``); a copy joins the story of the
+    first article of its group."""
     from storyline.cluster import DEFAULT_CLUSTERER, clusterers
 
     clusterer = clusterers.create(DEFAULT_CLUSTERER)
     story_of: dict[str, str] = {}
+    first_of_group: dict[str, str] = {}
     for article in analyzed:
-        assignment = clusterer.assign(article)
+        group = (copies or {}).get(article.id)
+        original = first_of_group.setdefault(group, article.id) if group else article.id
+        assignment = clusterer.assign(article, story_of.get(original))
         if assignment.merged_away:  # the articles of merged stories now belong to this one
             for article_id, story_id in story_of.items():
                 if story_id in assignment.merged_away:
@@ -274,7 +280,10 @@ def store_article(store: "Store", article, analyzer_key: str, syndication: "Synd
 
     ``signature``: its MinHash signature when already computed (by a worker of ``ingest_partitions``)."""
     group_id, signature = syndication.assign(article.id, article.cleaned.text, signature)
-    assignment = clusterer.assign(article)
+    # A copy of a stored article belongs to that article's story, however long ago it arrived (the
+    # clusterer only compares recent articles).
+    original_story = store.story_of(group_id) if group_id != article.id else None
+    assignment = clusterer.assign(article, original_story)
     with store.transaction():
         store.put_article(article.cleaned)
         store.put(article, analyzer_key)

@@ -69,6 +69,25 @@ def test_copies_are_grouped_and_reingest_adds_nothing(tmp_path, seeds_dir, analy
         assert len({s.syndication_group for s in briefing.sources if s.syndication_group}) == 1
 
 
+def test_a_copy_joins_its_originals_story_after_the_original_left_the_window(tmp_path, seeds_dir, analyzer,
+                                                                           monkeypatch):
+    import storyline.cluster
+
+    monkeypatch.setattr(storyline.cluster, "WINDOW", 2)  # the clusterer compares only the last 2 articles
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    republished, _ = make_copies(seeds_dir, copies)
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, seeds_dir / "001_2cc34e32ee0c5c9a.txt", analyzer=analyzer)
+        ingest(store, EXAMPLES, analyzer=analyzer)  # other stories push the original out of the window
+        ingest(store, republished, analyzer=analyzer)
+        [original] = iter_articles([seeds_dir / "001_2cc34e32ee0c5c9a.txt"])
+        [copy] = iter_articles([republished])
+        assert store.syndication_groups([original.id, copy.id])[copy.id] == original.id
+        assert store.story_of(copy.id) == store.story_of(original.id)
+        assert len(store.list_stories()) == len({store.story_of(i) for i in store.article_ids_in_order()})
+
+
 def test_examples_form_their_stories_and_the_wire_pair_counts_once(tmp_path, analyzer):
     with Store(tmp_path / "s.db") as store:
         report = ingest(store, EXAMPLES, analyzer=analyzer)
