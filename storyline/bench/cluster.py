@@ -80,6 +80,18 @@ def scores(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
             "stories": len(set(predicted.values())), "true_stories": len(set(gold.values()))}
 
 
+def identical_text_ceiling(articles: list[Article], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed (P, R, F1) of the true clusters when every document whose text is identical to an earlier
+    one's sits in that one's cluster: the best any method that reads the text can score, since it must
+    give identical texts one story (both data sets file some identical documents under two clusters)."""
+    first_cluster: dict[str, str] = {}
+    placed = {}
+    for article in articles:
+        if article.id in gold:
+            placed[article.id] = first_cluster.setdefault(" ".join(article.text.split()), gold[article.id])
+    return bcubed(placed, {i: gold[i] for i in placed})
+
+
 def tfidf_baseline(articles: list[Article], n_clusters: int) -> dict[str, str]:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -174,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
     baseline = scores(tfidf_baseline(unique, len(set(gold.values()))), gold)
     baseline_seconds = time.perf_counter() - start
 
+    ceiling = dict(zip(("bcubed_precision", "bcubed_recall", "bcubed_f1"), identical_text_ceiling(articles, gold)))
+
     growth = []
     for size in [int(s) for s in args.growth.split(",") if s.strip()]:
         stream = perturbed_copies(analyzed, size, args.seed)
@@ -193,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
         "tfidf_agglomerative_baseline": {**baseline, "seconds": baseline_seconds,
                                          "articles_per_second": len(unique) / baseline_seconds,
                                          "note": "given the true number of clusters"},
+        "identical_text_ceiling": ceiling,
         "growth_clustering_only": growth,
         "peak_memory_mb": peak_mb,
     }
@@ -210,6 +225,8 @@ def run(args: argparse.Namespace) -> int:
           f"{(len(analyzed) / cluster_seconds) / (len(unique) / baseline_seconds):.1f}x the baseline's speed"
           + (f" (analyses read from {args.cache}: not the analysis speed)" if args.cache else ""))
     print("* the baseline is told the true number of stories")
+    print(f"ceiling for any method reading the text (identical documents filed under two true stories): "
+          f"B3 P {ceiling['bcubed_precision']:.3f} R {ceiling['bcubed_recall']:.3f} F1 {ceiling['bcubed_f1']:.3f}")
     for g in growth:
         print(f"growth: {g['articles']:>6} articles clustered in {g['seconds']:.2f} s ({g['stories']} stories)")
     if len(growth) >= 2:
