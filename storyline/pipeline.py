@@ -423,6 +423,16 @@ def iter_sources(
             yield from iter_articles([source], fields=fields)
 
 
+def stored_briefing(store: "Store", story_id: str, article_ids: Iterable[str],
+                    words: int = DEFAULT_WORDS) -> tuple[int, dict] | None:
+    """(version, JSON form) of the story's latest saved briefing if it still fits: made from exactly
+    these articles at this length."""
+    latest = store.latest_briefing(story_id)
+    if latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words:
+        return latest[0], latest[2]
+    return None
+
+
 def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, analyzer: Analyzer | None = None,
                 deep: bool = True, save: bool = True) -> Briefing:
     """Brief one stored story; a new briefing version is saved when its articles changed (``save=False``:
@@ -437,10 +447,11 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
     groups = store.syndication_groups(article_ids)
     briefing = build_briefing(analyzed, words=words, deep=deep, **copy_keys(groups))
     briefing.story_id = story_id
-    latest = store.latest_briefing(story_id)
-    if latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words:
-        briefing.version = latest[0]
+    stored = stored_briefing(store, story_id, article_ids, words)
+    if stored:
+        briefing.version = stored[0]
     elif not save:
+        latest = store.latest_briefing(story_id)
         briefing.version = (latest[0] if latest else 0) + 1
     else:
         briefing.version = store.save_briefing(story_id, article_ids, briefing_to_dict(briefing))

@@ -140,21 +140,21 @@ class WebState:
 
     def briefing(self, story_id: str) -> dict:
         """The story's current briefing (JSON form): cached while its articles are unchanged."""
-        from storyline.pipeline import brief_story
+        from storyline.pipeline import brief_story, stored_briefing
 
         store = self.store()
         article_ids = tuple(sorted(store.story_article_ids(story_id)))
         cached = self._briefings.get(story_id)
         if cached is not None and cached[0] == article_ids:
             return cached[1]
-        latest = store.latest_briefing(story_id)
-        if latest and tuple(sorted(latest[1])) == article_ids:
-            data = latest[2]
+        stored = stored_briefing(store, story_id, article_ids)
+        if stored:
+            data = stored[1]
         else:
             with self._write_lock:  # one briefing build at a time; a second reader waits for it
                 briefing = brief_story(store, story_id, analyzer=self.get_analyzer(), save=not self.read_only)
-                latest = store.latest_briefing(story_id)
-                data = latest[2] if latest and latest[0] == briefing.version else briefing_to_dict(briefing)
+                stored = stored_briefing(store, story_id, article_ids)
+                data = stored[1] if stored and stored[0] == briefing.version else briefing_to_dict(briefing)
         self._briefings.put(story_id, (article_ids, data))
         return data
 
