@@ -248,12 +248,13 @@ summarizers.register("storyline")(ConceptCoverageSummarizer)
 
 
 def _fit_budget(ranked: list[tuple[AnalyzedArticle, int]], budget: int) -> list[tuple[AnalyzedArticle, int]]:
-    """Sentences in rank order while the running total stays within the budget (never over)."""
+    """Sentences in rank order that fit in what is left of the budget (never over): a sentence too long
+    for the rest is passed over for the next that fits, as storyline's own method does."""
     out, words = [], 0
     for article, index in ranked:
         n = word_count(article.sentences[index].text)
         if words + n > budget:
-            break
+            continue
         out.append((article, index))
         words += n
     return out

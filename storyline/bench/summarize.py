@@ -160,7 +160,7 @@ def draw_chart(result: dict, path: Path) -> None:
     timed = [n for n in names if "ms_per_cluster" in summary[n]]
     speed.barh(timed, [summary[n]["ms_per_cluster"] for n in timed], color="#2980b9")
     speed.set_xscale("log")
-    speed.set_xlabel("ms per cluster (storyline: summarizing; analysis reported apart)")
+    speed.set_xlabel("ms per cluster, log scale\n(storyline: summarizing; its analysis apart)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
