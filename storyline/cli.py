@@ -190,15 +190,15 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
-    from storyline.executor import DaskExecutor
+    from storyline.executor import DaskExecutor, check_partition_size
     from storyline.pipeline import ingest_partitions, is_url
 
     urls = [source for source in args.inputs if is_url(source)]
     if urls or args.feed:
         raise ConfigError("--executor dask reads files and dumps, not URLs or feeds", input=(urls or ["--feed"])[0],
                           fix="ingest URLs and feeds with the local executor")
-    if args.partition_size is not None and args.partition_size < 1:
-        raise ConfigError(f"--partition-size {args.partition_size} is too small", fix="give at least 1")
+    if args.partition_size is not None:
+        check_partition_size(args.partition_size)  # before a cluster is started for nothing
     with DaskExecutor(args.scheduler) as executor, open_store(args) as store, progress_bar() as bar:
         if executor.dashboard_link:
             print(f"Dask dashboard: {executor.dashboard_link}", file=sys.stderr)

@@ -87,11 +87,15 @@ class PartitionFailed(InputError):
 # --- planning (in the driver) -----------------------------------------------------------------------
 
 
+def check_partition_size(size: int) -> None:
+    if size < 1:
+        raise ConfigError(f"--partition-size {size} is too small", fix="give at least 1")
+
+
 def plan_partitions(inputs: Iterable[str | Path], fields: Mapping[str, str] | None = None,
                     size: int = PARTITION_SIZE) -> list[Partition]:
     """The partitions of the inputs, in input order (the order ``ingest.iter_articles`` reads them in)."""
-    if size < 1:
-        raise ConfigError(f"--partition-size {size} is too small", fix="give at least 1")
+    check_partition_size(size)
     unknown = set(fields or {}) - set(FIELDS)
     if unknown:
         raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", fix=f"map one of: {', '.join(FIELDS)}")

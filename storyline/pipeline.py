@@ -155,16 +155,14 @@ def brief_paths(
 def split_stories(analyzed: list, copies: Mapping[str, str] | None = None) -> list[list]:
     """The articles grouped into stories by the default clusterer, biggest first (ties: first seen).
 
-    ``copies``: article id -> syndication group id (``syndicated_copies``); a copy joins the story of the
-    first article of its group."""
+    ``copies``: article id -> syndication group id (``syndicated_copies``), which is the id of the group's
+    first article; a copy joins that article's story."""
     from storyline.cluster import DEFAULT_CLUSTERER, clusterers
 
     clusterer = clusterers.create(DEFAULT_CLUSTERER)
     story_of: dict[str, str] = {}
-    first_of_group: dict[str, str] = {}
     for article in analyzed:
-        group = (copies or {}).get(article.id)
-        original = first_of_group.setdefault(group, article.id) if group else article.id
+        original = (copies or {}).get(article.id, article.id)
         assignment = clusterer.assign(article, story_of.get(original))
         if assignment.merged_away:  # the articles of merged stories now belong to this one
             for article_id, story_id in story_of.items():

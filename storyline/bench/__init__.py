@@ -17,6 +17,13 @@ def write_results(path: Path, result: dict) -> None:
     print(f"wrote {path}")
 
 
+def own_peak_memory_mb() -> float:
+    """Peak resident memory of this process (Linux reports ru_maxrss in kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def process_memory_mb(pid: int, field: str = "VmRSS") -> float | None:
     """Memory of another process from /proc (Linux): ``VmRSS`` now, ``VmHWM`` its peak; None if gone."""
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import resource
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.analyze import analyze_articles, default_analyzer
-from storyline.bench import write_results
+from storyline.bench import own_peak_memory_mb, write_results
 from storyline.clean import clean_article
 from storyline.cluster import DEFAULT_CLUSTERER, clusterers
 from storyline.ingest import make_article
@@ -197,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             clusterer.assign(a)
         growth.append({"articles": size, "seconds": time.perf_counter() - start, "stories": len(clusterer.stories)})
 
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = own_peak_memory_mb()
     result = {
         "dataset": str(args.dataset), "articles": len(gold), "seed": args.seed, "clusterer": args.clusterer,
         "storyline": {**ours, "seconds_with_analysis": ingest_seconds,

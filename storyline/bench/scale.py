@@ -24,13 +24,14 @@ import argparse
 import json
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from storyline.bench import own_peak_memory_mb
 
 SEED = 20041
 OUTLETS = [f"outlet-{n:02d}" for n in range(40)]
@@ -92,10 +93,6 @@ def build_corpus(data: Path, size: int, path: Path) -> None:
             }) + "\n")
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
-
-
 def run_one(executor_name: str, corpus: Path, db: Path, partition_size: int) -> dict:
     """One measured ingest, in this (fresh) process."""
     from storyline.executor import DaskExecutor, LocalExecutor
@@ -110,13 +107,12 @@ def run_one(executor_name: str, corpus: Path, db: Path, partition_size: int) -> 
         seconds = time.perf_counter() - start
         workers = []
         if executor_name == "dask":
-            workers = sorted(value / 1024 for value in executor.client.run(
-                lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
+            workers = sorted(executor.client.run(own_peak_memory_mb).values())
         groups = store.db.execute("SELECT count(DISTINCT group_id) FROM syndication").fetchone()[0]
         stories = store.db.execute("SELECT count(*) FROM stories").fetchone()[0]
     return {"executor": executor_name, "articles": report.new, "errors": len(report.errors),
             "seconds": round(seconds, 1), "articles_per_s": round(report.new / seconds, 1),
-            "driver_peak_mb": round(_peak_mb()), "worker_peak_mb": [round(w) for w in workers],
+            "driver_peak_mb": round(own_peak_memory_mb()), "worker_peak_mb": [round(w) for w in workers],
             "syndication_groups": groups, "stories": stories}
 
 

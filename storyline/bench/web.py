@@ -23,7 +23,6 @@ import hashlib
 import http.client
 import os
 import random
-import resource
 import socket
 import statistics
 import subprocess
@@ -35,7 +34,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from storyline.bench import process_memory_mb, write_results
+from storyline.bench import own_peak_memory_mb, process_memory_mb, write_results
 from storyline.bench.cluster import StoreCache, load_dataset
 from storyline.bench.speed import storyline_command
 from storyline.models import AnalyzedArticle, Article, Sentence
@@ -246,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
         "latency": table,
         "briefing_first_build_s": {"median": round(statistics.median(warm), 2), "max": round(max(warm), 2)},
         "server_peak_rss_mb": server_peak_mb,
-        "bench_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "bench_peak_rss_mb": round(own_peak_memory_mb(), 1),
         "cores": os.cpu_count(),
     }
     print(f"store: {result['store']['articles']} articles, {total_stories} stories; "
