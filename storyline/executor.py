@@ -16,6 +16,7 @@ its input; the rest goes on.
 from __future__ import annotations
 
 import collections
+from concurrent.futures import CancelledError
 import json
 import logging
 from dataclasses import dataclass
@@ -326,26 +327,43 @@ class DaskExecutor:
 
     def map(self, fn: Callable, partitions: Iterable[Partition], **shared) -> Iterator:
         # Shared arguments (the stored ids) go to every worker once, not once per task.
-        shared = {name: self.client.scatter([value], broadcast=True)[0] for name, value in shared.items()}
+        scattered = self._scatter(shared)
+
+        def submit(partition: Partition):
+            return self.client.submit(fn, partition, **scattered, retries=self.retries, pure=False)
+
+        def result(partition: Partition, future, resubmitted: bool = False):
+            nonlocal scattered
+            try:
+                return future.result()
+            except CancelledError as exc:
+                if resubmitted or getattr(exc, "reason", "") != "lost dependencies":
+                    return self._failed(partition, exc)
+                # Every worker holding the shared data died: send it again and run the partition anew.
+                scattered = self._scatter(shared)
+                return result(partition, submit(partition), resubmitted=True)
+            except Exception as exc:
+                return self._failed(partition, exc)
+            finally:
+                future.release()
+
         # A bounded window of tasks in flight: results wait in the workers' memory until the driver takes
         # them in order, so the window keeps that (and the driver's memory) bounded on any input size.
         window = max(4, 2 * sum(self.client.nthreads().values()))
         pending: collections.deque = collections.deque()
         for partition in partitions:
-            pending.append((partition, self.client.submit(fn, partition, **shared, retries=self.retries, pure=False)))
+            pending.append((partition, submit(partition)))
             if len(pending) >= window:
-                yield self._result(*pending.popleft())
+                yield result(*pending.popleft())
         while pending:
-            yield self._result(*pending.popleft())
+            yield result(*pending.popleft())
 
-    def _result(self, partition: Partition, future):
-        try:
-            return future.result()
-        except Exception as exc:
-            log.debug("partition %s failed", partition.describe(), exc_info=True)
-            return PartitionFailed(partition, exc, self.retries + 1)
-        finally:
-            future.release()
+    def _scatter(self, shared: dict) -> dict:
+        return {name: self.client.scatter([value], broadcast=True)[0] for name, value in shared.items()}
+
+    def _failed(self, partition: Partition, exc: BaseException) -> PartitionFailed:
+        log.debug("partition %s failed", partition.describe(), exc_info=exc)
+        return PartitionFailed(partition, exc, self.retries + 1)
 
     def close(self) -> None:
         self.client.close()

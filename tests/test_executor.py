@@ -160,19 +160,26 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, dask_exe
     pile.mkdir()
     write_many_articles(pile, 40)
     client = dask_executor.client
-    before = client.run(os.getpid)
-    address, victim = sorted(before.items())[0]
-    seen, busy = [], []
+    pids = client.run(os.getpid)
+    seen, busy, killed = [], [], []
 
     def on_article(article_id):
         seen.append(article_id)
-        if len(seen) == 3:  # tasks are in flight on both workers now (partitions of one article)
-            busy.append(len(client.processing()[address]))
-            os.kill(victim, signal.SIGKILL)
+        if killed or len(seen) < 3:
+            return
+        # Kill the first worker seen holding tasks (partitions of one article finish fast, so at any one
+        # moment both workers may have only results waiting): its running work must be redone elsewhere.
+        holding = [(address, len(tasks)) for address, tasks in sorted(client.processing().items()) if tasks]
+        if holding:
+            address, tasks = holding[0]
+            busy.append(tasks)
+            killed.append(pids[address])
+            os.kill(pids[address], signal.SIGKILL)
 
     with Store(tmp_path / "s.db") as store:
         report = ingest_partitions([pile], store, dask_executor, partition_size=1, on_article=on_article)
-        assert busy[0] >= 1, "the killed worker had tasks to lose"
+        assert killed and busy[0] >= 1, "a worker was killed while it had tasks to lose"
+        victim = killed[0]
         assert not report.errors and report.new == 40
         distinct, total = store.db.execute("SELECT count(DISTINCT id), count(*) FROM articles").fetchone()
         assert distinct == total == 40
