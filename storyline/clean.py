@@ -12,7 +12,9 @@ The cascade, in order:
    as a paragraph is one unit per line, while a hard-wrapped block stays one unit (wrapped lines are
    joined with a space), except for lines that are boilerplate on their own ("Advertisement").
 2. Pattern rules (``where="anywhere"``) remove a unit when the whole unit matches, or when every
-   sentence of it matches some pattern rule ("Copyright 2025 X. All rights reserved.").
+   sentence of it matches some pattern rule ("Copyright 2025 X. All rights reserved."). In a unit that
+   is otherwise article text, the run of matching sentences that opens or closes it goes (a page whose
+   line breaks were lost puts the sign-up box above the article in its first paragraph).
 3. Reader comment threads, found by their structure (a comment count, commenter name lines followed by
    indented comment paragraphs, bullet-marked names).
 4. Head rules: a boilerplate headline ("Share") is replaced by the first headline-like line; the
@@ -21,8 +23,10 @@ The cascade, in order:
    ends the article, where a sentence such as "X is an editor at Y" is a bio and not news.
 
 Conservative by design: a false removal is worse than a missed footer. Pattern rules must match a whole
-unit or all of its sentences, units longer than :data:`MAX_BOILERPLATE_WORDS` are never removed by a
-pattern, and an article sentence that merely mentions Twitter or a photo does not match any rule.
+unit, all of its sentences, or whole sentences at its edges (never one between two article sentences);
+units longer than :data:`MAX_BOILERPLATE_WORDS` are never removed whole by a pattern, and an article
+sentence that merely mentions Twitter or a photo does not match any rule. An article with nothing left
+is an input error (:func:`clean_articles`): there is nothing in it to analyze.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Pattern
+from typing import Iterable, Iterator, Pattern
 
+from storyline.errors import InputError
 from storyline.models import Article, CleanedArticle, RemovedSpan
 
 log = logging.getLogger(__name__)
@@ -91,7 +96,7 @@ RULES: tuple[Rule, ...] = (
             r"continue\s+reading(?:\s+(?:below|the\s+main\s+story))?|story\s+continues\s+(?:below|after)"
             r"(?:\s+(?:this\s+)?(?:advertisement|ad))?|scroll\s+to\s+continue(?:\s+with\s+content)?|"
             r"listen\s+to\s+this\s+article|like(?:\s+this)?|(?:like\s+)?loading|related|menu|search|close|"
-            r"accept(?:\s+all)?|subscribe|log\s*in|"
+            r"accept(?:\s+all)?|subscribe|log\s*in|learn\s+more|"
             r"sign\s+in|back\s+to\s+top|media\s+playback\s+is\s+unsupported\s+on\s+your\s+device|"
             r"click\s+to\s+(?:share|email|print|tweet)\b[^.!?]{0,60})[.:…\s\-–—•|]*",
             rf"(?i:{_UI_WORD}(?:\s*[|·•/,]?\s*{_UI_WORD}){{0,9}})[.:]?",
@@ -99,12 +104,15 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "comment_count",
-        'a comment-section header or control: "12 comments", "Comments (3)", "Leave a reply", "Show comments"',
+        'a comment-section header, control or prompt: "12 comments", "Comments (3)", "Leave a reply",'
+        ' "Let us know in the comments."',
         "anywhere",
         _rx(
             r"(?i:(?:\d+|no|view(?:\s+all)?|show(?:\s+all)?|load(?:\s+more)?|read|hide)\s+(?:comments?|replies))",
             r"(?i:comments?\s*\(\d+\)|\d+\s+repl(?:y|ies)|leave\s+a\s+(?:comment|reply)|join\s+the\s+"
             r"(?:discussion|conversation)|(?:add|post)\s+a\s+comment|report(?:\s+abuse)?)[.:]?",
+            r"(?i:let\s+us\s+know\s+(?:in\s+the\s+comments(?:\s+below)?|(?:what|how)\s+you\s+(?:think|feel)"
+            r"(?:\s+(?:in\s+the\s+comments|below))?))[.!]?",
         ),
     ),
     Rule(
@@ -205,7 +213,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "subscribe_prompt",
-        'a subscription or newsletter prompt: "Click here to subscribe", "Sign up for our newsletter ..."',
+        'a subscription, newsletter, alert or notification prompt: "Click here to subscribe",'
+        ' "Sign up for our newsletter ...", "Get breaking news alerts and special reports."',
         "anywhere",
         _rx(
             r"(?i:click\s+here\s+to)\s[^.!?]{1,100}[.!]?",
@@ -219,6 +228,17 @@ RULES: tuple[Rule, ...] = (
             r"(?i:already\s+a\s+(?:subscriber|member)\??)[^.!?]{0,60}[.!?]?",
             r"(?i:(?:this\s+(?:article|story|content)\s+is\s+)?(?:for|available\s+(?:only\s+)?to)\s+subscribers"
             r"(?:\s+only)?)[.!]?",
+            r"(?i:(?:breaking\s+news\s+e-?mails?\s+)?(?:get|receive)\s+(?:breaking\s+)?news\s+alerts)\b[^.!?]{0,80}[.!]?",
+            # "The news and stories that matter, delivered weekday mornings."
+            r"[^.!?]{0,60}\b(?i:news|stories|headlines|newsletters?|briefings?|digest)\b[^.!?]{0,40}?,?\s+"
+            r"(?i:delivered\s+(?:(?:straight\s+|right\s+)?to\s+your\s+inbox|(?:every\s+|each\s+)?(?:weekday|week|"
+            r"morning|evening|day)s?(?:\s+(?:mornings?|evenings?))?|daily|weekly))[.!]?",
+            r"(?i:(?:close\s+)?get\s+e-?mail\s+(?:notifications|alerts)\s+(?:on|about|for))\s[^.!?]{1,80}[.!]?",
+            r"(?i:your\s+notification\s+has\s+been\s+saved|there\s+was\s+a\s+problem\s+(?:saving|loading|"
+            r"submitting|processing)\s+your\s+(?:notification|subscription|request|preferences))[.!]?",
+            r"(?i:whenever)\s[^.!?]{1,60}\s(?i:posts\s+new\s+content)\b[^.!?]{0,100}[.!]?",
+            r"(?i:(?:e-?mail\s+)?notifications\s+are\s+(?:only\s+)?sent)\b[^.!?]{0,100}[.!]?",
+            r"(?i:(?:interested\s+in\?\s*)?add\s+(?:[^.!?]{1,60}\s)?as\s+an\s+interest)\b[^.!?]{0,120}[.!]?",
         ),
     ),
     Rule(
@@ -232,6 +252,34 @@ RULES: tuple[Rule, ...] = (
             r"(?i:by\s+(?:continuing|using|clicking))[^.!?]{0,80}(?i:agree|consent)[^.!?]{0,80}"
             r"(?i:cookie|privacy|terms)[^.!?]{0,40}[.!]?",
             r"(?i:(?:accept|reject|manage)(?:\s+all)?\s+cookies|cookie\s+(?:policy|settings|preferences))[.!]?",
+        ),
+    ),
+    Rule(
+        "embed_notice",
+        'the fixed text of an embedded widget, a browser notice or a web-archive capture: "Add a location to'
+        ' your Tweets ...", "JavaScript is disabled in your browser.",'
+        ' "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive."',
+        "anywhere",
+        _rx(
+            r"(?i:(?:tweet\s+with\s+a\s+location\s+)?you\s+can\s+add\s+location\s+information\s+to\s+your\s+tweets)"
+            r"\b[^.!?]{0,150}[.!]?",
+            r"(?i:add\s+a\s+location\s+to\s+your\s+tweets|you\s+can\s+switch\s+location\s+on/off)\b[^.!?]{0,150}[.!]?",
+            r"(?i:you\s+always\s+have\s+the\s+option\s+to\s+delete\s+your\s+(?:tweet\s+)?location\s+history)"
+            r"[.!]?(?:\s*(?i:learn\s+more)[.!]?)?",
+            r"(?i:(?:note:\s*|sorry,?\s*|it\s+(?:looks|seems)\s+like\s+|we(?:'ve|\s+have)\s+detected\s+that\s+)?"
+            r"javascript\s+is\s+(?:disabled|not\s+(?:enabled|supported|available)|turned\s+off))\b[^.!?]{0,30}"
+            r"\b(?i:(?:in|by|on)\s+(?:your|this)\s+browser)[^.!?]{0,40}[.!]?",
+            r"(?i:please\s+enable\s+javascript|for\s+this\s+reason,?\s+some\s+(?:items|features|content)\s+on\s+this"
+            r"\s+page)\b[^.!?]{0,80}[.!]?",
+            # the Wayback Machine's and Archive-It's notes, which a page fetched from an archive carries
+            r"(?i:starting\s+in\s+\d{4},?\s+alexa\s+internet\s+has\s+been\s+donating)\b[^!?]{0,100}",
+            r"(?i:flowing\s+in\s+every\s+day,?\s+these\s+data\s+are\s+added\s+to\s+the\s+wayback\s+machine)"
+            r"\b[^!?]{0,60}",
+            r"(?i:these\s+crawls\s+are\s+part\s+of\s+an\s+effort\s+to\s+archive\s+pages)\b[^!?]{0,200}",
+            r"(?i:that\s+way,?\s+as\s+the\s+pages\s+that\s+are\s+referenced\s+are\s+changed)\b[^!?]{0,600}",
+            r"(?i:crawls\s+of\s+supported)\s*[\"“]?\s*(?i:no\s+more\s+404)\s*[\"”]?\s*(?i:sites)[.!]?",
+            r"(?i:this\s+is\s+a\s+set\s+of\s+web\s+collections\s+curated\s+by)\b[^!?]{0,150}",
+            r"(?i:they\s+include\s+web\s+captures\s+of)\b[^!?]{0,400}",
         ),
     ),
     Rule(
@@ -448,6 +496,21 @@ def _sentences(unit: _Unit) -> list[tuple[int, int]]:
     return pieces
 
 
+def _sentence_rules(unit: _Unit, rules: tuple[Rule, ...]) -> list[tuple[int, int, str | None]]:
+    """(start, end, matching rule or None) of each sentence-like piece of the unit."""
+    return [(a, b, _match_pattern(" ".join(unit.raw[a:b].split()), rules)) for a, b in _sentences(unit)]
+
+
+def _spans(unit: _Unit, pieces: list[tuple[int, int, str | None]]) -> list[RemovedSpan]:
+    """Removal spans for matching pieces, one span for consecutive sentences of one rule."""
+    spans: list[RemovedSpan] = []
+    for a, b, rule in pieces:
+        if spans and spans[-1].rule == rule and not unit.raw[spans[-1].end - unit.start : a].strip():
+            a = spans.pop().start - unit.start
+        spans.append(RemovedSpan(unit.start + a, unit.start + b, unit.raw[a:b], rule))
+    return spans
+
+
 def _pattern_spans(unit: _Unit, rules: tuple[Rule, ...]) -> list[RemovedSpan] | None:
     """Spans removing the unit when it, or every one of its sentences, matches a pattern rule."""
     if unit.words > MAX_BOILERPLATE_WORDS:
@@ -455,18 +518,42 @@ def _pattern_spans(unit: _Unit, rules: tuple[Rule, ...]) -> list[RemovedSpan] | 
     rule = _match_pattern(unit.flat, rules)
     if rule:
         return [RemovedSpan(unit.start, unit.end, unit.raw, rule)]
-    pieces = _sentences(unit)
-    if len(pieces) < 2:
+    pieces = _sentence_rules(unit, rules)
+    if len(pieces) < 2 or any(rule is None for _, _, rule in pieces):
         return None
-    spans = []
-    for a, b in pieces:
-        rule = _match_pattern(" ".join(unit.raw[a:b].split()), rules)
-        if rule is None:
-            return None
-        if spans and spans[-1].rule == rule:  # one span for consecutive sentences of one rule
-            a = spans.pop().start - unit.start
-        spans.append(RemovedSpan(unit.start + a, unit.start + b, unit.raw[a:b], rule))
-    return spans
+    return _spans(unit, pieces)
+
+
+def _edge_spans(unit: _Unit, rules: tuple[Rule, ...], closing_rules: tuple[Rule, ...] | None = None) -> list[RemovedSpan]:
+    """Spans for the runs of boilerplate sentences that open and close a unit that is otherwise article
+    text (the closing run matched with ``closing_rules`` if given): where an extractor or a dump
+    flattened a page, the sign-up prompt or embed notice above the article, or the credit below it,
+    ends up in one paragraph with the text. A boilerplate-looking sentence between two article
+    sentences is never removed."""
+    opening = _sentence_rules(unit, rules)
+    closing = opening if closing_rules is None else _sentence_rules(unit, closing_rules)
+    first = 0
+    while first < len(opening) and opening[first][2]:
+        first += 1
+    if first == len(opening):  # all boilerplate: whole units are _pattern_spans's to judge
+        return []
+    last = len(closing)
+    while last > first and closing[last - 1][2]:
+        last -= 1
+    return _spans(unit, opening[:first] + closing[last:])
+
+
+def _trim(unit: _Unit, spans: list[RemovedSpan]) -> _Unit:
+    """The unit less the opening and closing runs that ``spans`` (from :func:`_edge_spans`) remove."""
+    start, end = unit.start, unit.end
+    for span in spans:
+        if not unit.raw[start - unit.start : span.start - unit.start].strip():  # opening run
+            start = span.end
+        else:
+            end = min(end, span.start)
+    raw = unit.raw[start - unit.start : end - unit.start]
+    start += len(raw) - len(raw.lstrip())
+    return _Unit(start, start + len(raw.strip()), raw.strip(), unit.indent)
 
 
 def _tokens(text: str) -> list[str]:
@@ -548,15 +635,22 @@ def clean_article(article: Article) -> CleanedArticle:
     """Remove boilerplate from ``article.text``; return the cleaned text and an audit of what went."""
     units = _segment(article.text)
     removed: dict[int, list[RemovedSpan]] = {}
+    trimmed: dict[int, list[RemovedSpan]] = {}  # runs cut off units that stay (units[i] is then the rest)
 
     def remove(i: int, rule: str) -> None:
         removed[i] = [RemovedSpan(units[i].start, units[i].end, units[i].raw, rule)]
+
+    def trim(i: int, spans: list[RemovedSpan]) -> None:
+        trimmed.setdefault(i, []).extend(spans)
+        units[i] = _trim(units[i], spans)
 
     # 2. pattern rules, anywhere
     for i, unit in enumerate(units):
         spans = _pattern_spans(unit, _PATTERN_RULES)
         if spans:
             removed[i] = spans
+        elif spans := _edge_spans(unit, _PATTERN_RULES):
+            trim(i, spans)
 
     # 3. reader comment threads
     for i in _comment_thread(units, removed):
@@ -585,12 +679,28 @@ def clean_article(article: Article) -> CleanedArticle:
         if i in removed:
             continue
         spans = _pattern_spans(units[i], _PATTERN_RULES + _TAIL_RULES)
-        if not spans:
+        if not spans:  # the article's last paragraph: a bio or credit may close it
+            if spans := _edge_spans(units[i], _PATTERN_RULES, _PATTERN_RULES + _TAIL_RULES):
+                trim(i, spans)
             break
         removed[i] = spans
 
     kept = [re.sub(r"\s*\n\s*", " ", unit.raw) for i, unit in enumerate(units) if i not in removed]
-    audit = tuple(span for i in sorted(removed) for span in removed[i])
+    audit = tuple(sorted((span for spans in (*removed.values(), *trimmed.values()) for span in spans),
+                         key=lambda span: span.start))
     if audit:
         log.debug("%s: removed %d boilerplate spans (%s)", article.id, len(audit), ", ".join(s.rule for s in audit))
     return CleanedArticle(article, "\n\n".join(kept), audit, title)
+
+
+def clean_articles(articles: Iterable[Article]) -> Iterator[CleanedArticle | InputError]:
+    """:func:`clean_article` for each article, in order; an article that was boilerplate from end to end
+    (a cookie wall, a sign-up box, a web-archive notice) becomes an :class:`InputError` naming it and the
+    rules that removed it: there is nothing in it to analyze, group or brief."""
+    for article in articles:
+        cleaned = clean_article(article)
+        if cleaned.text.strip():
+            yield cleaned
+        else:
+            rules = ", ".join(dict.fromkeys(span.rule for span in cleaned.removed))
+            yield InputError(f"nothing left after removing boilerplate ({rules})", input=article.source)

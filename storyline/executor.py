@@ -247,7 +247,7 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
     Articles whose id is in ``skip`` (already stored) are not analyzed. The result is in input order.
     """
     from storyline.analyze import analyze_articles
-    from storyline.clean import clean_article
+    from storyline.clean import clean_articles
     from storyline.dedup import signature
     from storyline.pipeline import ANALYZE_BATCH, _batches
 
@@ -256,11 +256,17 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
     for item in items:
         if not isinstance(item, InputError) and item.id not in skip:
             fresh.setdefault(item.id, item)
-    analyzed = {}
+    analyzed: dict[str, PreparedArticle | InputError] = {}
     if fresh:
         analyzer = worker_analyzer()
         for batch in _batches(fresh.values(), ANALYZE_BATCH):
-            for article in analyze_articles([clean_article(a) for a in batch], analyzer):
+            cleaned = []
+            for item, article in zip(clean_articles(batch), batch):
+                if isinstance(item, InputError):  # all boilerplate: reported in the article's place
+                    analyzed[article.id] = item
+                else:
+                    cleaned.append(item)
+            for article in analyze_articles(cleaned, analyzer):
                 analyzed[article.id] = PreparedArticle(article.id, article, signature(article.cleaned.text),
                                                        analyzer.key)
     return [item if isinstance(item, InputError) else analyzed.get(item.id) or PreparedArticle(item.id)

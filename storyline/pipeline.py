@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
 from storyline.brief import DEFAULT_WORDS, build_briefing, representative_headline
-from storyline.clean import clean_article
+from storyline.clean import clean_articles
 from storyline.errors import InputError, StorylineError
 from storyline.ingest import read_inputs
 from storyline.models import Article, Briefing
@@ -125,7 +125,12 @@ def brief_paths(
 
     # 2. Clean: boilerplate removed by named rules, with an audit of every removed span.
     with _timed(timings, "clean"):
-        cleaned = [clean_article(article) for article in ingested.articles]
+        cleaned = []
+        for item in clean_articles(ingested.articles):
+            (ingested.errors if isinstance(item, InputError) else cleaned).append(item)
+    if not cleaned:
+        raise NoArticlesError("no article text left after removing boilerplate", input=", ".join(map(str, paths)),
+                              fix="see the errors above", errors=ingested.errors)
 
     # 3. Analyze: sentences, entities, embeddings (cached per article when a cache is given).
     with _timed(timings, "analyze"):
@@ -266,7 +271,13 @@ def ingest_into_store(
                 fresh.append(item)
         if not fresh:
             continue
-        analyzed = analyze_articles([clean_article(a) for a in fresh], analyzer, cache)
+        cleaned = []
+        for item in clean_articles(fresh):
+            if isinstance(item, InputError):
+                report.add_error(item, on_error)
+            else:
+                cleaned.append(item)
+        analyzed = analyze_articles(cleaned, analyzer, cache)
         for article in analyzed:
             report.add_stored(store_article(store, article, analyzer.key, syndication, clusterer))
     return report

@@ -496,6 +496,44 @@ def test_advertisement_inside_a_hard_wrapped_paragraph_is_cut_out():
     assert_audit_consistent(cleaned)
 
 
+def test_boilerplate_flattened_into_the_first_and_last_paragraph_is_cut_off():
+    # A dump or an extractor that lost the page's line breaks: the sign-up box above the article and
+    # the comment prompt below it end up in the article's only paragraph.
+    article_text = (
+        "The council voted on Monday to limit cruise ships to two a day. Opponents say the limit would "
+        "cost the town a third of its summer trade. What do you think of the vote?"
+    )
+    text = (
+        "Breaking news emails get breaking news alerts and special reports. The news and stories that "
+        f"matter, delivered weekday mornings. {article_text} Let us know in the comments."
+    )
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == article_text
+    assert [span.rule for span in cleaned.removed] == ["subscribe_prompt", "comment_count"]
+    assert_audit_consistent(cleaned)
+
+
+def test_a_boilerplate_sentence_between_article_sentences_stays():
+    text = ("The council voted on Monday to limit cruise ships. Let us know in the comments. "
+            "Opponents say the limit would cost the town a third of its summer trade.")
+    cleaned = clean_article(make_article(text))
+    assert cleaned.removed == () and cleaned.text == text
+
+
+def test_a_page_that_is_only_an_archive_or_embed_notice_cleans_to_nothing():
+    # The Wayback Machine's note and Twitter's location notice, as pages fetched from an archive carry them.
+    for text in (
+        "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. Flowing in "
+        "every day, these data are added to the Wayback Machine after an embargo period.",
+        "Tweet with a location You can add location information to your Tweets, such as your city or precise "
+        "location, from the web and via third-party applications. You always have the option to delete your "
+        "Tweet location history. Learn more",
+    ):
+        cleaned = clean_article(make_article(text))
+        assert cleaned.text == "" and {span.rule for span in cleaned.removed} <= {"embed_notice", "ui_line"}
+        assert_audit_consistent(cleaned)
+
+
 def test_single_newline_paragraphs_are_separate_units():
     text = (
         "Osk flood defences hold\n"
@@ -551,6 +589,13 @@ LOOKALIKES = [
     "Close to 3,000 people attended the rally.",
     "Print runs of the newspaper were cut by half.",
     "Photos from the scene show widespread damage to the old town.",
+    "Newspapers were delivered every morning until the strike.",
+    "The stories, delivered daily by couriers, reached the front within a week.",
+    "Learn more about the plan at the town hall on Friday, the mayor said.",
+    "“Let us know what you think,” the mayor told residents.",
+    "Get the vaccine, news alerts on phones urged on Sunday.",
+    "The Internet Archive's Wayback Machine stores copies of old web pages.",
+    "The site said JavaScript is disabled on old phones, which angered users.",
 ]
 
 
@@ -561,6 +606,10 @@ def test_article_sentences_that_resemble_boilerplate_are_kept(sentence):
         cleaned = clean_article(make_article(text))
         assert flat(sentence) in [flat(p) for p in paragraphs(cleaned)], text
         assert_audit_consistent(cleaned)
+    # ... and as the first or last sentence of a paragraph (where flattened boilerplate is cut off)
+    for text in (f"{sentence} {body}", f"{body} {sentence}"):
+        cleaned = clean_article(make_article(text))
+        assert cleaned.removed == () and flat(cleaned.text) == flat(text), text
 
 
 def test_a_comment_thread_longer_than_the_article_is_removed_whole():
@@ -623,6 +672,7 @@ _PIECES = [
     "Kerry said that both countries have arrived at some clarity.", "• one", "“Quote,” he said.", "By Friday",
     "Like", "Updated 9:40 a.m. by x",
     "We use cookies. By continuing you agree to our cookie policy.", "Disclaimer: fiction.", "opinion",
+    "Get breaking news alerts. The talks began on Monday. Let us know in the comments.", "Learn more",
 ]
 _LINES = st.builds(
     lambda indent, line: indent + line,

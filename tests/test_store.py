@@ -220,17 +220,34 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
         assert orphans == 0
 
 
-def test_an_article_with_nothing_left_after_cleaning_is_stored_and_clustered(tmp_path, analyzer):
+def test_an_article_that_is_all_boilerplate_is_reported_and_not_stored(tmp_path, analyzer):
     pile = tmp_path / "pile"
     pile.mkdir()
     (pile / "chrome.txt").write_text("Share\n\nAdvertisement\n\nFollow us on Twitter\n", encoding="utf-8")
     with Store(tmp_path / "s.db") as store:
-        report = ingest(store, pile, EXAMPLES / "tarne-gazette.txt", analyzer=analyzer)
-        assert report.errors == [] and report.new == 2
-        assert len(store.list_stories()) == 2
-        [empty_id] = [r[0] for r in store.db.execute("SELECT id FROM articles WHERE title = 'Share'")]
-        cached = store.get(empty_id, analyzer.key)
-        assert cached is not None and cached.sentences == [] and cached.embeddings.shape == (0, 384)
+        for run in range(2):  # the second run stores nothing twice and reports the page again
+            report = ingest(store, pile, EXAMPLES / "tarne-gazette.txt", analyzer=analyzer)
+            [error] = report.errors
+            assert str(error).startswith(str(pile / "chrome.txt"))
+            assert "nothing left after removing boilerplate (ui_line, social_prompt)" in str(error)
+            assert (report.new, report.already_stored) == ((1, 0) if run == 0 else (0, 1))
+            assert store.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+            assert len(store.list_stories()) == 1
+
+
+def test_an_analysis_without_sentences_reads_back_with_its_embedding_width(tmp_path, analyzer):
+    from storyline.analyze import analyze_articles
+    from storyline.clean import clean_article
+
+    [article] = iter_articles([EXAMPLES / "tarne-gazette.txt"])
+    cleaned = clean_article(article)
+    [analyzed] = analyze_articles([type(cleaned)(article, "", cleaned.removed, cleaned.title)], analyzer)
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            store.put_article(analyzed.cleaned)
+            store.put(analyzed, analyzer.key)
+        cached = store.get(article.id, analyzer.key)
+    assert cached is not None and cached.sentences == [] and cached.embeddings.shape == (0, 384)
 
 
 def test_a_stored_article_reads_back_exactly(tmp_path, analyzer):
