@@ -98,15 +98,34 @@ def test_a_text_file_whose_first_line_is_a_paragraph_has_no_headline(capsys, tmp
 def test_bad_inputs_are_one_line_each_and_the_rest_is_briefed(capsys, seeds_dir, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (tmp_path / "cookie-wall.txt").write_text(COOKIE_WALL, encoding="utf-8")
     status, out, err = brief(capsys, str(seeds_dir), str(tmp_path / "empty.txt"), str(tmp_path / "binary.txt"),
-                             str(tmp_path / "missing.txt"), "--no-deep")
+                             str(tmp_path / "missing.txt"), str(tmp_path / "cookie-wall.txt"), "--no-deep")
     assert status == 1
     assert "## Summary" in out
     error_lines = [line for line in err.splitlines() if line.startswith("storyline: error:")]
-    assert len(error_lines) == 3
-    for name in ("empty.txt", "binary.txt", "missing.txt"):
+    assert len(error_lines) == 4
+    for name in ("empty.txt", "binary.txt", "missing.txt", "cookie-wall.txt"):
         assert sum(name in line for line in error_lines) == 1
+    assert "nothing left after removing boilerplate (cookie_notice, subscribe_prompt)" in err
     assert "Traceback" not in err
+
+
+# A page that is all page furniture: read fine, but nothing in it is an article.
+COOKIE_WALL = ("Before you continue\n\nWe use cookies to give you the best experience. By continuing to browse you "
+               "agree to our cookie policy.\n\nSign up for our daily newsletter to get the top stories.\n")
+
+
+def test_nothing_left_after_cleaning_is_exit_2_without_traceback(tmp_path):
+    (tmp_path / "cookie-wall.txt").write_text(COOKIE_WALL, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "storyline.cli", "brief", str(tmp_path / "cookie-wall.txt")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all("cookie-wall.txt" in line for line in lines)
+    assert "nothing left after removing boilerplate" in lines[0] and "no article text left" in lines[1]
 
 
 def test_nothing_readable_is_exit_2_without_traceback(tmp_path):
