@@ -276,7 +276,20 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
 # --- executors --------------------------------------------------------------------------------------
 
 
-class LocalExecutor:
+class _Executor:
+    """What both executors share: ``with executor:`` closes it."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+class LocalExecutor(_Executor):
     """Runs each partition in this process, one after the other (the analyzer uses every core itself)."""
 
     name = "local"
@@ -290,17 +303,8 @@ class LocalExecutor:
                 log.debug("partition %s failed", partition.describe(), exc_info=True)
                 yield PartitionFailed(partition, exc, 1)
 
-    def close(self) -> None:
-        pass
 
-    def __enter__(self) -> "LocalExecutor":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-
-class DaskExecutor:
+class DaskExecutor(_Executor):
     """Runs partitions as tasks on a Dask cluster: the one at ``scheduler`` (tcp://HOST:PORT), else a
     LocalCluster of ``workers`` processes with one thread each (the models are not thread-parallel)."""
 
@@ -375,10 +379,4 @@ class DaskExecutor:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-    def __enter__(self) -> "DaskExecutor":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
