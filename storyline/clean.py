@@ -16,7 +16,8 @@ The cascade, in order:
    is otherwise article text, the run of matching sentences that opens or closes it goes (a page whose
    line breaks were lost puts the sign-up box above the article in its first paragraph).
 3. Reader comment threads, found by their structure (a comment count, commenter name lines followed by
-   indented comment paragraphs, bullet-marked names).
+   indented comment paragraphs, bullet-marked names), and lists of links to other stories (a label such
+   as "Most read" followed by short lines that are not sentences).
 4. Head rules: a boilerplate headline ("Share") is replaced by the first headline-like line; the
    headline repeated as the first body line and lower-case kicker lines under it are removed.
 5. Tail rules (``where="tail"``): author bios and report credits, only in the run of boilerplate that
@@ -167,9 +168,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "photo_caption",
-        'an image caption ending in a credit: "Boats in the harbour. Photo by X / Agency", "... (AP Photo/X)"',
+        'an image caption ending in a credit, or one labelled as a caption: "Boats in the harbour. Photo by X /'
+        ' Agency", "... (AP Photo/X)", "Image caption, Boats in the harbour"',
         "anywhere",
         _rx(
+            # a caption is short: a longer "sentence" after the label is article text its line break was lost in
+            r"(?i:(?:image|media|video|photo)\s+(?:caption|source)),?:?\s[^\n]{0,150}",
             r"[^\n]{1,400}?[.!?\"”]?\s*\((?:[A-Z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)\.?",
             r"[^\n]{1,400}?[.!?\"”]?\s*\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*"
             r"[^)]{1,80}\)\.?",
@@ -192,7 +196,7 @@ RULES: tuple[Rule, ...] = (
         ' "Like us on Facebook"',
         "anywhere",
         _rx(
-            rf"(?i:please,?\s+)?(?i:follow)\s+(?:(?i:us|me)|@\w+|{_NAME})\s+on\s+{_PLATFORM}"
+            rf"(?i:please,?\s+)?(?i:follow)\s+(?:(?i:us|me|him|her|them)|@\w+|{_NAME})\s+on\s+{_PLATFORM}"
             rf"(?:\s*(?:,|and|or)\s*{_PLATFORM})*(?:\s*[:|,]?\s*(?:(?i:follow)\s+)?@\w+)*"
             r"(?:\s+(?i:for\s+(?:more|the\s+latest|updates))[^.!?]{0,40})?[.!]?",
             r"(?i:follow)\s+@\w+[.!]?",
@@ -378,6 +382,12 @@ RULES: tuple[Rule, ...] = (
         'a short lower-case tag or section line right under the headline,'
         ' without sentence punctuation ("syrian peace talks")',
         "head",
+    ),
+    Rule(
+        "link_list",
+        'a list of links to other stories under its label: "Related topics", "Most read", "More on this story",'
+        ' then short list items that are not sentences',
+        "thread",
     ),
     Rule(
         "comment_thread",
@@ -594,6 +604,41 @@ def _looks_like_commenter(unit: _Unit) -> bool:
     return 0 < len(flat.split()) <= MAX_COMMENTER_NAME_WORDS and not re.search(r"[.!?:;,\"“”]$", flat)
 
 
+_LINK_LIST_LABEL = re.compile(
+    r"(?i:related(?:\s+(?:topics|stories|articles|content|coverage|links|reading|news|internet\s+links))?|"
+    r"more\s+on\s+(?:this|the)\s+(?:story|topic)|more\s+(?:stories|news|from\s+[\w\s'’&.-]{1,30})|"
+    r"most\s+(?:read|popular|viewed|shared|watched)|top\s+(?:stories|news)|trending(?:\s+now)?|popular\s+now|"
+    r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|read\s+(?:more|next)|"
+    r"latest\s+(?:news|stories|headlines)|editor'?s\s+picks|around\s+the\s+web|in\s+case\s+you\s+missed\s+it|"
+    r"elsewhere\s+on\s+[\w\s.]{1,20}|topics|tags)\s*:?"
+)
+# A list item that links to another story: a short line that is not a sentence.
+MAX_LINK_ITEM_WORDS = 16
+
+
+def _is_link_item(unit: _Unit) -> bool:
+    return unit.words <= MAX_LINK_ITEM_WORDS and not re.search(r"[.!?\"”’]$", unit.flat)
+
+
+def _link_lists(units: list[_Unit], removed: dict[int, list[RemovedSpan]]) -> set[int]:
+    """Indices of link-list labels ("Most read") and the list items under them. A label with no list
+    after it is left to the pattern rules; an item that reads as a sentence ends the list."""
+    found: set[int] = set()
+    for i, unit in enumerate(units):
+        if i in found or not _LINK_LIST_LABEL.fullmatch(unit.flat):
+            continue
+        items = []
+        for j in range(i + 1, len(units)):
+            if j in removed:  # already gone (a "Share" line between the items)
+                continue
+            if not _is_link_item(units[j]):
+                break
+            items.append(j)
+        if items:
+            found.update([i, *items])
+    return found - set(removed)
+
+
 def _comment_thread(units: list[_Unit], removed: dict[int, list[RemovedSpan]]) -> set[int]:
     """Indices of units that belong to reader comment threads, found by structure."""
     # The article's own paragraphs sit at the smallest indentation of any prose; comments are deeper.
@@ -652,9 +697,11 @@ def clean_article(article: Article) -> CleanedArticle:
         elif spans := _edge_spans(unit, _PATTERN_RULES):
             trim(i, spans)
 
-    # 3. reader comment threads
+    # 3. reader comment threads, and lists of links to other stories
     for i in _comment_thread(units, removed):
         remove(i, "comment_thread")
+    for i in _link_lists(units, removed):
+        remove(i, "link_list")
 
     # 4. head: repair a boilerplate headline, drop the repeated headline and kicker lines
     title = ""

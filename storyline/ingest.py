@@ -309,9 +309,12 @@ def extract_html(
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
         # keep the time of day too (htmldate's default output is the date alone); prefer the original
-        # publication date over the last-modified one
+        # publication date over the last-modified one; only dates the page's markup gives (meta tags,
+        # JSON-LD, <time>, the URL): a search of the page's text takes the earliest date it finds, which is
+        # often a related story's ("Published 12 May 2024" in a "More on this story" list), and a wrong
+        # date misplaces the article in timelines and stories where no date only leaves it undated
         date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
-                                "extensive_search": True},
+                                "extensive_search": False},
     )
     if document is None or len((document.text or "").split()) < MIN_HTML_ARTICLE_WORDS:
         raise InputError("HTML page with no article text (a menu, index or error page?)", input=source)

@@ -534,6 +534,58 @@ def test_a_page_that_is_only_an_archive_or_embed_notice_cleans_to_nothing():
         assert_audit_consistent(cleaned)
 
 
+# A broadcaster's page in the layout of a large news site: caption labels, "Related topics" and
+# "More on this story" lists inside the article element, and a date only in the related list.
+NEWS_SITE_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Island ferry sinks: Twelve rescued off Norvane coast - Norvane Broadcasting</title></head><body>
+<a href="#main">Skip to content</a><nav><a>Home</a><a>News</a><a>Sport</a><a>Weather</a></nav>
+<main id="main"><article><header><h1>Island ferry sinks: Twelve rescued off Norvane coast</h1>
+<div><span>3 hours ago</span></div><div>Share<span>Save</span></div><div><p>By Amir Haddad</p></div></header>
+<figure><img src="x.jpg"><figcaption><span>Image source, </span>Norvane Coastguard<span>Image caption, </span>
+The coastguard said the sea was calm when the ferry began to list</figcaption></figure>
+<p><b>Twelve people have been rescued after a small passenger ferry sank off the coast of Norvane.</b></p>
+<p>The vessel, the MV Gullwing, sent a distress call at about 06:40 local time on Tuesday, three miles out.</p>
+<p>Two lifeboats and a helicopter were sent, and all twelve people on board were taken to hospital.</p>
+<div><p>Media caption, Footage shows the moment the ferry began to sink</p></div>
+<p>The ferry operator, Norvane Lines, said it would co-operate fully with the investigation.</p>
+<p>Councillor Ines Varga said the islands had asked for newer ferries for years. "We were lucky," she said.</p>
+<section><h2>Related topics</h2><ul><li>Norvane</li><li>Shipping accidents</li></ul></section>
+<section><h2>More on this story</h2><ul><li><a>Ferry operator fined over safety checks</a>
+<span>Published 12 May 2024</span></li></ul></section></article>
+<section><h2>Top Stories</h2><ul><li><a>Election called for June</a></li></ul></section></main>
+<footer><p>Copyright 2025 Norvane Broadcasting. All rights reserved.</p></footer></body></html>"""
+
+
+def test_broadcaster_page_with_caption_labels_and_link_lists(tmp_path):
+    page = tmp_path / "ferry.html"
+    page.write_text(NEWS_SITE_PAGE, encoding="utf-8")
+    [article] = read_inputs([page]).articles
+    # the only date on the page is a related story's: no date is better than that one
+    assert article.published is None
+    cleaned = clean_article(article)
+    assert_cleans(
+        cleaned,
+        keep=["Two lifeboats and a helicopter were sent, and all twelve people on board were taken to hospital.",
+              'Councillor Ines Varga said the islands had asked for newer ferries for years. "We were lucky," she said.'],
+        remove=["Media caption, Footage shows the moment the ferry began to sink", "Related topics", "Shipping accidents",
+                "Ferry operator fined over safety checks"],
+    )
+    assert "link_list" in {span.rule for span in cleaned.removed}
+
+
+def test_a_label_followed_by_article_text_or_a_list_of_sentences_stays():
+    kept = [
+        "Top stories of the year were chosen by the readers, the editor said.",
+        "Related\n\nThe minister resigned on Friday after the vote.",  # the label alone goes (ui_line)
+        "Read more\n\n- The levy rises to 4 percent in April.\n\n- Fishers pay half.",  # items are sentences
+        "The key points:\n\n- Taxes rise in April\n\n- Pensions are frozen",  # not a link-list label
+    ]
+    for text in kept:
+        cleaned = clean_article(make_article(text))
+        assert "link_list" not in {span.rule for span in cleaned.removed}, text
+        assert_audit_consistent(cleaned)
+
+
 def test_single_newline_paragraphs_are_separate_units():
     text = (
         "Osk flood defences hold\n"
@@ -673,6 +725,7 @@ _PIECES = [
     "Like", "Updated 9:40 a.m. by x",
     "We use cookies. By continuing you agree to our cookie policy.", "Disclaimer: fiction.", "opinion",
     "Get breaking news alerts. The talks began on Monday. Let us know in the comments.", "Learn more",
+    "Most read", "- Ferry fares to rise in April", "Image caption, Boats in the harbour",
 ]
 _LINES = st.builds(
     lambda indent, line: indent + line,
