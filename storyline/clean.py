@@ -101,6 +101,8 @@ RULES: tuple[Rule, ...] = (
             r"sign\s+in|back\s+to\s+top|media\s+playback\s+is\s+unsupported\s+on\s+your\s+device|"
             r"click\s+to\s+(?:share|email|print|tweet)\b[^.!?]{0,60})[.:…\s\-–—•|]*",
             rf"(?i:{_UI_WORD}(?:\s*[|·•/,]?\s*{_UI_WORD}){{0,9}})[.:]?",
+            r"[^.!?\n]{1,60}?,?\s*\(?(?i:opens\s+(?:in\s+)?(?:a\s+)?new\s+(?:tab|window))\)?\.?",
+            r"(?i:(?:acquire|purchase|request)\s+(?:licensing|reprint)\s+rights|reuse\s+this\s+content)[.:]?",
         ),
     ),
     Rule(
@@ -121,14 +123,20 @@ RULES: tuple[Rule, ...] = (
         'an update or publication stamp of date and time words:'
         ' "Updated 3:45 p.m.", "Posted on March 3, 2025 by X"',
         "anywhere",
-        re.compile(
+        _rx(
             rf"(?i:(?:last\s+)?(?:updated|modified|published|posted|first\s+published)(?:\s+(?:on|at))?:?"
-            rf"(?:[\s,|·/–-]*{_DATE_TOKEN})+)(?:\s+by\s+[^.!?]{{1,40}})?"
+            rf"(?:[\s,|·/–-]*{_DATE_TOKEN})+)(?:\s+by\s+[^.!?]{{1,40}})?",
+            # a line of nothing but date and time words, with a month, not ending a sentence (a split after
+            # "Dec." leaves "10." in "... in Stockholm on Dec. 10."): "March 7, 2025 8:15 AM UTC Updated ago"
+            rf"(?i:(?=[^.!?]*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
+            rf"{_DATE_TOKEN}(?:[\s,|·/–-]*{_DATE_TOKEN})*(?:[\s,|·/–-]*(?:updated|modified)"
+            rf"(?:[\s,|·/–-]*{_DATE_TOKEN})*)?)(?<![.!?])",
         ),
     ),
     Rule(
         "byline",
-        'a byline or credit line on its own: "By Jane Doe", "Author: Jason Ditz", "Reporting by X; Editing by Y"',
+        'a byline or credit line on its own: "By Jane Doe", "Author: Jason Ditz", "Reporting by X; Editing by Y",'
+        ' "Mara Quill Environment correspondent"',
         "anywhere",
         _rx(
             rf"(?:By|BY|Written\s+by|Words\s+by|Text\s+by|Reported\s+by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*"
@@ -136,6 +144,9 @@ RULES: tuple[Rule, ...] = (
             rf"(?i:author|writer|reporter|byline)\s*:\s*{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*",
             r"(?:(?:Additional\s+)?[Rr]eporting|Editing|Writing|Compiled)\s+by\s+[^.!?]{1,120}\.?",
             rf"Contributing\s*:\s*{_NAME}(?:\s*(?:,|;|and|&)\s*{_NAME})*[^.!?]{{0,60}}\.?",
+            # a name and a role, with no verb: "Mara Quill Environment correspondent"
+            rf"[A-Z][\w'’.\-]*\s+{_NAME}\s*,?\s+(?:(?!(?:is|was|were|are|has|had|been|became)\b)[a-z'’-]+\s+){{0,3}}"
+            rf"{_JOURNALIST}\.?",
         ),
     ),
     Rule(
@@ -327,6 +338,7 @@ RULES: tuple[Rule, ...] = (
         "anywhere",
         _rx(
             r"(?i:disclaimer)\s*:[^\n]{1,700}",
+            r"(?i:our\s+(?:standards|principles))\s*:\s*[^.!?]{1,80}[.!]?",
             r"(?i:the\s+(?:views|opinions)\s+expressed\s+(?:in\s+this\s+(?:article|piece|column)\s+|here\s+)?"
             r"are\s+(?:those\s+of\s+the\s+author|the\s+author'?s?\s+own|solely))[^\n]{0,300}",
         ),
@@ -542,14 +554,22 @@ def _edge_spans(unit: _Unit, rules: tuple[Rule, ...], closing_rules: tuple[Rule,
     sentences is never removed."""
     opening = _sentence_rules(unit, rules)
     closing = opening if closing_rules is None else _sentence_rules(unit, closing_rules)
+
+    def starts_sentence(k: int) -> bool:  # "At 9 a.m. | the council met": a split after an abbreviation
+        return not unit.raw[opening[k][0]].islower()
+
     first = 0
     while first < len(opening) and opening[first][2]:
         first += 1
     if first == len(opening):  # all boilerplate: whole units are _pattern_spans's to judge
         return []
+    while first and not starts_sentence(first):
+        first -= 1
     last = len(closing)
     while last > first and closing[last - 1][2]:
         last -= 1
+    while last < len(closing) and not starts_sentence(last):
+        last += 1
     return _spans(unit, opening[:first] + closing[last:])
 
 
@@ -692,10 +712,11 @@ def clean_article(article: Article) -> CleanedArticle:
     # 2. pattern rules, anywhere
     for i, unit in enumerate(units):
         spans = _pattern_spans(unit, _PATTERN_RULES)
+        if not spans and (edges := _edge_spans(unit, _PATTERN_RULES)):
+            trim(i, edges)
+            spans = _pattern_spans(units[i], _PATTERN_RULES)  # what is left may be boilerplate as a whole
         if spans:
             removed[i] = spans
-        elif spans := _edge_spans(unit, _PATTERN_RULES):
-            trim(i, spans)
 
     # 3. reader comment threads, and lists of links to other stories
     for i in _comment_thread(units, removed):
@@ -726,9 +747,10 @@ def clean_article(article: Article) -> CleanedArticle:
         if i in removed:
             continue
         spans = _pattern_spans(units[i], _PATTERN_RULES + _TAIL_RULES)
-        if not spans:  # the article's last paragraph: a bio or credit may close it
-            if spans := _edge_spans(units[i], _PATTERN_RULES, _PATTERN_RULES + _TAIL_RULES):
-                trim(i, spans)
+        if not spans and (edges := _edge_spans(units[i], _PATTERN_RULES, _PATTERN_RULES + _TAIL_RULES)):
+            trim(i, edges)  # the article's last paragraph: a bio or credit may close it
+            spans = _pattern_spans(units[i], _PATTERN_RULES + _TAIL_RULES)
+        if not spans:
             break
         removed[i] = spans
 

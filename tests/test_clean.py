@@ -573,6 +573,15 @@ def test_broadcaster_page_with_caption_labels_and_link_lists(tmp_path):
     assert "link_list" in {span.rule for span in cleaned.removed}
 
 
+def test_reuters_style_stamps_standards_line_and_licensing_link_go():
+    text = ("By Jon Reyes\n\nMarch 7, 2025 8:15 AM UTC Updated ago\n\nThe harbour authority will appeal, its chairman "
+            "said on Friday.\n\nReporting by Jon Reyes; Editing by Clara Ng\n\nOur Standards: The Tidewire Trust "
+            "Principles.\n\nAcquire Licensing Rights, opens new tab\n\nMara Quill Environment correspondent")
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == "The harbour authority will appeal, its chairman said on Friday."
+    assert_audit_consistent(cleaned)
+
+
 def test_a_label_followed_by_article_text_or_a_list_of_sentences_stays():
     kept = [
         "Top stories of the year were chosen by the readers, the editor said.",
@@ -648,6 +657,12 @@ LOOKALIKES = [
     "Get the vaccine, news alerts on phones urged on Sunday.",
     "The Internet Archive's Wayback Machine stores copies of old web pages.",
     "The site said JavaScript is disabled on old phones, which angered users.",
+    "At 9 a.m. the council met again.",
+    "On March 7, 2025 at 8 a.m. the ferry left port.",
+    "The victim was a reporter.",
+    "Jane Doe was a reporter for the Tribune.",
+    "Our standards are high, the mayor said.",
+    "Fans follow her on Twitter, where she posts daily.",
 ]
 
 
