@@ -576,7 +576,8 @@ def test_broadcaster_page_with_caption_labels_and_link_lists(tmp_path):
 def test_reuters_style_stamps_standards_line_and_licensing_link_go():
     text = ("By Jon Reyes\n\nMarch 7, 2025 8:15 AM UTC Updated ago\n\nThe harbour authority will appeal, its chairman "
             "said on Friday.\n\nReporting by Jon Reyes; Editing by Clara Ng\n\nOur Standards: The Tidewire Trust "
-            "Principles.\n\nAcquire Licensing Rights, opens new tab\n\nMara Quill Environment correspondent")
+            "Principles.\n\nAcquire Licensing Rights, opens new tab\n\nMara Quill Environment correspondent\n\n"
+            "Lena Ostrova is the Meridian Post's port correspondent. Follow her on Twitter @lostrova.")
     cleaned = clean_article(make_article(text))
     assert cleaned.text == "The harbour authority will appeal, its chairman said on Friday."
     assert_audit_consistent(cleaned)
