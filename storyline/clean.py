@@ -87,6 +87,17 @@ _JOURNALIST = (
     r"freelancer|editor-at-large|photographer|news\s+editor|staff\s+writer)s?"
 )
 
+# The label of a list of links to other stories ("Most read", "Related coverage", "Paid for by").
+_LINK_LIST_LABEL = (
+    r"(?i:related(?:\s+(?:topics|stories|articles|content|coverage|links|reading|news|internet\s+links))?|"
+    r"more\s+on\s+(?:this|the)\s+(?:story|topic)|more\s+(?:stories|news|from\s+[\w\s'’&.-]{1,30})|"
+    r"most\s+(?:read|popular|viewed|shared|watched)|top\s+(?:stories|news)|trending(?:\s+now)?|popular\s+now|"
+    r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|read\s+(?:more|next)|"
+    r"latest\s+(?:news|stories|headlines)|editor'?s\s+picks|around\s+the\s+web|in\s+case\s+you\s+missed\s+it|"
+    r"elsewhere\s+on\s+[\w\s.]{1,20}|topics|tags|paid\s+for\s+by(?:\s+[\w\s.&]{1,30})?|"
+    r"(?:sponsored|promoted)\s+(?:stories|links|content)|from\s+(?:our|the\s+web'?s?)\s+partners)\s*:?"
+)
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "ui_line",
@@ -102,6 +113,14 @@ RULES: tuple[Rule, ...] = (
             r"click\s+to\s+(?:share|email|print|tweet)\b[^.!?]{0,60})[.:…\s\-–—•|]*",
             rf"(?i:{_UI_WORD}(?:\s*[|·•/,]?\s*{_UI_WORD}){{0,9}})[.:]?",
             r"[^.!?\n]{1,60}?,?\s*\(?(?i:opens\s+(?:in\s+)?(?:a\s+)?new\s+(?:tab|window))\)?\.?",
+            r"[_\-–—=*~•·\s]{3,}",  # a separator line: "___", "* * *"
+            r"(?i:(?:photo|image|slide|picture)\s+)?\d{1,3}\s+(?i:of)\s+\d{1,3}",  # a gallery counter: "1 of 12"
+            r"(?i:\d{1,2}\s*min(?:ute)?s?\s+read|share\s+full\s+article|(?:give|gift)\s+this\s+article|"
+            r"save\s+(?:this\s+)?article|have\s+your\s+say|see\s+all\s+(?:photos|images|comments))[.:]?",
+            # a link to the page in another language
+            r"(?i:leer\s+en\s+español|lire\s+en\s+français|auf\s+deutsch\s+lesen|read\s+in\s+english|"
+            r"en\s+español|in\s+english)",
+            _LINK_LIST_LABEL,  # a link-list label whose list the extractor dropped
             r"(?i:(?:acquire|purchase|request)\s+(?:licensing|reprint)\s+rights|reuse\s+this\s+content)[.:]?",
         ),
     ),
@@ -624,14 +643,6 @@ def _looks_like_commenter(unit: _Unit) -> bool:
     return 0 < len(flat.split()) <= MAX_COMMENTER_NAME_WORDS and not re.search(r"[.!?:;,\"“”]$", flat)
 
 
-_LINK_LIST_LABEL = re.compile(
-    r"(?i:related(?:\s+(?:topics|stories|articles|content|coverage|links|reading|news|internet\s+links))?|"
-    r"more\s+on\s+(?:this|the)\s+(?:story|topic)|more\s+(?:stories|news|from\s+[\w\s'’&.-]{1,30})|"
-    r"most\s+(?:read|popular|viewed|shared|watched)|top\s+(?:stories|news)|trending(?:\s+now)?|popular\s+now|"
-    r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|read\s+(?:more|next)|"
-    r"latest\s+(?:news|stories|headlines)|editor'?s\s+picks|around\s+the\s+web|in\s+case\s+you\s+missed\s+it|"
-    r"elsewhere\s+on\s+[\w\s.]{1,20}|topics|tags)\s*:?"
-)
 # A list item that links to another story: a short line that is not a sentence.
 MAX_LINK_ITEM_WORDS = 16
 
@@ -645,7 +656,7 @@ def _link_lists(units: list[_Unit], removed: dict[int, list[RemovedSpan]]) -> se
     after it is left to the pattern rules; an item that reads as a sentence ends the list."""
     found: set[int] = set()
     for i, unit in enumerate(units):
-        if i in found or not _LINK_LIST_LABEL.fullmatch(unit.flat):
+        if i in found or not re.fullmatch(_LINK_LIST_LABEL, unit.flat):
             continue
         items = []
         for j in range(i + 1, len(units)):

@@ -583,6 +583,18 @@ def test_reuters_style_stamps_standards_line_and_licensing_link_go():
     assert_audit_consistent(cleaned)
 
 
+def test_wire_page_language_link_separator_credit_and_paid_links_go():
+    article = ("GREYHOLLOW, Norvane Islands (AP) — A winter storm cut power to about 40,000 homes on Sunday.\n\n"
+               "RELATED COVERAGE\n\nThe storm is expected to move north by Monday morning.")
+    text = (f"Leer en español\n\n{article}\n\n___\n\nAssociated Press writer Jon Reyes in Port Aldric contributed "
+            "to this report.\n\nCopyright 2025 The Associated Press. All Rights Reserved.\n\nPaid for by\n\n"
+            "Five foods to avoid after 50\n\nDoctors stunned by this trick")
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == article.replace("RELATED COVERAGE\n\n", "")
+    assert {span.rule for span in cleaned.removed} >= {"ui_line", "report_credit", "licence_footer", "link_list"}
+    assert_audit_consistent(cleaned)
+
+
 def test_a_label_followed_by_article_text_or_a_list_of_sentences_stays():
     kept = [
         "Top stories of the year were chosen by the readers, the editor said.",
@@ -664,6 +676,12 @@ LOOKALIKES = [
     "Jane Doe was a reporter for the Tribune.",
     "Our standards are high, the mayor said.",
     "Fans follow her on Twitter, where she posts daily.",
+    "The new road was paid for by the council and the state.",
+    "More from the minister's speech is expected on Monday.",
+    "Trending topics on the site included the strike.",
+    "1 of 12 ferries was still in port on Monday.",
+    "Five min read aloud at the rally, the letter was cheered.",
+    "Residents will have their say in a vote in May.",
 ]
 
 
@@ -741,7 +759,7 @@ _PIECES = [
     "Like", "Updated 9:40 a.m. by x",
     "We use cookies. By continuing you agree to our cookie policy.", "Disclaimer: fiction.", "opinion",
     "Get breaking news alerts. The talks began on Monday. Let us know in the comments.", "Learn more",
-    "Most read", "- Ferry fares to rise in April", "Image caption, Boats in the harbour",
+    "Most read", "- Ferry fares to rise in April", "Image caption, Boats in the harbour", "1 of 12", "5 min read",
 ]
 _LINES = st.builds(
     lambda indent, line: indent + line,
