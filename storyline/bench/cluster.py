@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.analyze import analyze_articles, default_analyzer
+from storyline.analyze import AnalysisCache, analyze_articles, default_analyzer
 from storyline.bench import own_peak_memory_mb, write_results
 from storyline.clean import clean_article
 from storyline.cluster import DEFAULT_CLUSTERER, clusterers
@@ -153,31 +153,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(e.g. bench-results/cluster-cache.db; default: analyze every time)")
 
 
+def stories_of_stream(articles: list[Article], analyzer, *, cache: AnalysisCache | None = None,
+                      clusterer: str | None = None) -> tuple[dict[str, str], list[AnalyzedArticle], list[str]]:
+    """Ingest ``articles`` in this order into a fresh in-memory store, as `storyline ingest` would.
+
+    Returns article id -> story id (a document that was boilerplate from end to end is reported, not
+    stored, and counts as a story of its own), the stored articles' analyses in stream order, and the
+    ids that were not stored. Exact duplicates in a data set share an id: each id appears once."""
+    with Store(":memory:") as store:
+        ingest_into_store(articles, store, analyzer=analyzer, cache=cache, clusterer=clusterer)
+        predicted = dict(store.db.execute("SELECT article_id, story_id FROM story_articles"))
+        # read back from the store: the clustering-only timing below pays no model time
+        analyzed = analyze_articles([clean_article(a) for a in articles if a.id in predicted], analyzer, store)
+    not_stored = list(dict.fromkeys(a.id for a in articles if a.id not in predicted))
+    predicted.update({i: f"not-stored:{i}" for i in not_stored})
+    return predicted, analyzed, not_stored
+
+
+def shuffled_dataset(root: Path, seed: int, clusters: int | None = None) -> list[tuple[Article, str]]:
+    """The data set's documents in one stream shuffled with ``seed`` (only the first ``clusters`` by name)."""
+    items = load_dataset(root)
+    if clusters is not None:
+        keep = sorted({label for _, label in items})[:clusters]
+        items = [(a, label) for a, label in items if label in keep]
+    random.Random(seed).shuffle(items)
+    return items
+
+
 def run(args: argparse.Namespace) -> int:
-    items = load_dataset(args.dataset)
-    random.Random(args.seed).shuffle(items)
+    items = shuffled_dataset(args.dataset, args.seed)
     gold = {a.id: label for a, label in items}
     articles = [a for a, _ in items]
     analyzer = default_analyzer()
 
     cache_store = Store(args.cache) if args.cache else None
-    cache = StoreCache(cache_store) if cache_store else None
     start = time.perf_counter()
-    with Store(":memory:") as store:
-        report = ingest_into_store(articles, store, analyzer=analyzer, cache=cache, clusterer=args.clusterer)
-        ingest_seconds = time.perf_counter() - start
-        predicted = {
-            article_id: story_id
-            for article_id, story_id in store.db.execute("SELECT article_id, story_id FROM story_articles")
-        }
-        # Clustering alone, on the analyzed articles (read back from the store: no model time).
-        analyzed = analyze_articles([clean_article(a) for a in articles if a.id in predicted], analyzer, store)
+    predicted, analyzed, not_stored = stories_of_stream(
+        articles, analyzer, cache=StoreCache(cache_store) if cache_store else None, clusterer=args.clusterer)
+    ingest_seconds = time.perf_counter() - start
     if cache_store:
         cache_store.close()
-    # A document that was boilerplate from end to end is reported and not stored: it is scored as a
-    # story of its own. (Exact duplicates in the data set share an id: each id is scored once.)
-    not_stored = [i for i in gold if i not in predicted]
-    predicted.update({i: f"not-stored:{i}" for i in not_stored})
     ours = scores(predicted, gold)
 
     start = time.perf_counter()
