@@ -263,17 +263,52 @@ def make_article(
     )
 
 
+# Column names other tools give our fields, tried (in this order, any letter case) when a row has no
+# column of our own name and --field maps none: news-please (maintext, date_publish, source_domain,
+# authors), NewsAPI (content, publishedAt, source: {"name": ...}), spreadsheets (Headline, Body, Date).
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("body", "content", "maintext", "article", "article_text", "full_text", "fulltext", "story"),
+    "title": ("headline", "heading", "article_title"),
+    "published": ("date", "date_publish", "published_at", "publishedat", "publish_date", "pubdate", "pub_date",
+                  "date_published", "publication_date", "datetime"),
+    "url": ("link", "article_url", "source_url", "href"),
+    "outlet": ("source", "source_domain", "site", "site_name", "sitename", "publisher", "domain", "source_name"),
+    "author": ("authors", "byline", "creator"),
+}
+
+
 def _map_fields(record: Mapping[str, object], fields: Mapping[str, str]) -> dict[str, object]:
-    """Rename the input's columns to ours: fields maps OURS -> THEIRS."""
-    return {ours: record.get(fields.get(ours, ours)) for ours in FIELDS}
+    """Rename the input's columns to ours: fields maps OURS -> THEIRS; an unmapped field is read from the
+    column of our name, else from the first of its FIELD_ALIASES the row has."""
+    by_lower = {str(column).lower(): column for column in record}
+    mapped: dict[str, object] = {}
+    for ours in FIELDS:
+        if ours in fields:
+            mapped[ours] = record.get(fields[ours])
+            continue
+        column = next((by_lower[name] for name in (ours, *FIELD_ALIASES[ours]) if name in by_lower), None)
+        value = record.get(column) if column is not None else None
+        if ours in ("outlet", "author"):  # NewsAPI's {"id": ..., "name": "BBC News"}, news-please's author list
+            if isinstance(value, Mapping):
+                value = value.get("name")
+            elif isinstance(value, (list, tuple)):
+                value = ", ".join(str(v) for v in value if isinstance(v, str) and v.strip()) or None
+        mapped[ours] = value
+    return mapped
 
 
 def _article_or_error(
     record: Mapping[str, object], fields: Mapping[str, str], **article_options: str
 ) -> Article | InputError:
     """One dump row as an Article, or the error that makes it unusable (the dump goes on)."""
+    mapped = _map_fields(record, fields)
+    if mapped["text"] is None and "text" not in fields and record:
+        columns = ", ".join(map(str, list(record)[:12]))
+        return InputError(f"no article text: no 'text' column nor one of {', '.join(FIELD_ALIASES['text'])} "
+                          f"(the row has: {columns})", input=article_options["source"],
+                          fix="map the right column with --field text=COLUMN")
     try:
-        return make_article(_map_fields(record, fields), **article_options)
+        return make_article(mapped, **article_options)
     except InputError as exc:
         return exc
 

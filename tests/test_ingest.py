@@ -93,6 +93,33 @@ def test_jsonl_and_csv_with_a_field_map(tmp_path):
         list(iter_articles([dump], fields={"body": "text"}))
 
 
+def test_dumps_in_other_tools_formats_are_read_without_a_field_map(tmp_path):
+    news_please = {"title": "Quay opens", "maintext": "The new quay opened on Monday, the harbour authority said.",
+                   "date_publish": "2024-03-04 09:00:00", "source_domain": "tidings.test",
+                   "url": "https://tidings.test/quay", "authors": ["Ida Morn", "Jon Reyes"]}
+    newsapi = {"source": {"id": None, "name": "Coastline Times"}, "author": "Mara Quill", "title": "Reef ruling",
+               "description": "A short teaser.", "url": "https://coastline.test/reef",
+               "publishedAt": "2024-03-05T08:15:00Z", "content": "A court halted dredging near the Selka Reef."}
+    dump = tmp_path / "mixed.jsonl"
+    dump.write_text(json.dumps(news_please) + "\n" + json.dumps(newsapi) + "\n" + json.dumps({"id": 3, "teaser": "x"}) + "\n",
+                    encoding="utf-8")
+    table = tmp_path / "sheet.csv"
+    table.write_text("Headline,Body,Date,Source\nFerry fares rise,Fares rise by a tenth in April.,2024-03-06,Island Ledger\n",
+                     encoding="utf-8")
+    result = read_inputs([dump, table])
+    quay, reef, fares = result.articles
+    assert (quay.title, quay.outlet, quay.author, quay.published) == (
+        "Quay opens", "tidings.test", "Ida Morn, Jon Reyes", datetime(2024, 3, 4, 9, 0))
+    assert quay.text.startswith("The new quay opened")
+    assert (reef.outlet, reef.author, reef.published, reef.text) == (
+        "Coastline Times", "Mara Quill", datetime(2024, 3, 5, 8, 15), "A court halted dredging near the Selka Reef.")
+    assert (fares.title, fares.text, fares.outlet, fares.published) == (
+        "Ferry fares rise", "Fares rise by a tenth in April.", "Island Ledger", datetime(2024, 3, 6))
+    # a row with none of the known text columns: one error that names the row's columns
+    [error] = result.errors
+    assert error.input == f"{dump}:3" and "the row has: id, teaser" in str(error) and "--field text=" in str(error)
+
+
 def test_parquet_dump(tmp_path):
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
