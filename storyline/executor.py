@@ -379,4 +379,3 @@ class DaskExecutor(_Executor):
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-

@@ -302,7 +302,7 @@ def _article_or_error(
 ) -> Article | InputError:
     """One dump row as an Article, or the error that makes it unusable (the dump goes on)."""
     mapped = _map_fields(record, fields)
-    if mapped["text"] is None and "text" not in fields and record:
+    if "text" not in fields and record and not {"text", *FIELD_ALIASES["text"]} & {str(c).lower() for c in record}:
         columns = ", ".join(map(str, list(record)[:12]))
         return InputError(f"no article text: no 'text' column nor one of {', '.join(FIELD_ALIASES['text'])} "
                           f"(the row has: {columns})", input=article_options["source"],
