@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Pattern
+from typing import Callable, Iterable, Pattern
 
 from storyline.errors import InputError
 from storyline.models import Article, CleanedArticle, RemovedSpan
@@ -773,14 +773,17 @@ def clean_article(article: Article) -> CleanedArticle:
     return CleanedArticle(article, "\n\n".join(kept), audit, title)
 
 
-def clean_articles(articles: Iterable[Article]) -> Iterator[CleanedArticle | InputError]:
-    """:func:`clean_article` for each article, in order; an article that was boilerplate from end to end
-    (a cookie wall, a sign-up box, a web-archive notice) becomes an :class:`InputError` naming it and the
-    rules that removed it: there is nothing in it to analyze, group or brief."""
+def clean_articles(articles: Iterable[Article], on_error: Callable[[Article, InputError], None]) -> list[CleanedArticle]:
+    """:func:`clean_article` for each article, in order. An article that was boilerplate from end to end
+    (a cookie wall, a sign-up box, a web-archive notice) is left out and passed to ``on_error`` with an
+    :class:`InputError` naming it and the rules that removed it: there is nothing in it to analyze, group
+    or brief."""
+    kept = []
     for article in articles:
         cleaned = clean_article(article)
         if cleaned.text.strip():
-            yield cleaned
+            kept.append(cleaned)
         else:
             rules = ", ".join(dict.fromkeys(span.rule for span in cleaned.removed))
-            yield InputError(f"nothing left after removing boilerplate ({rules})", input=article.source)
+            on_error(article, InputError(f"nothing left after removing boilerplate ({rules})", input=article.source))
+    return kept

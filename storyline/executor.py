@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 from storyline.errors import ConfigError, InputError, require
 from storyline.ingest import (
-    FIELDS, JSONL_SUFFIXES, MAX_ARTICLE_BYTES, PARQUET_SUFFIXES, _article_or_error, _bounded_lines, _expand,
+    JSONL_SUFFIXES, MAX_ARTICLE_BYTES, PARQUET_SUFFIXES, _article_or_error, _bounded_lines, _expand, check_fields,
     decode_bytes, iter_articles, jsonl_row,
 )
 
@@ -97,9 +97,7 @@ def plan_partitions(inputs: Iterable[str | Path], fields: Mapping[str, str] | No
                     size: int = PARTITION_SIZE) -> list[Partition]:
     """The partitions of the inputs, in input order (the order ``ingest.iter_articles`` reads them in)."""
     check_partition_size(size)
-    unknown = set(fields or {}) - set(FIELDS)
-    if unknown:
-        raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", fix=f"map one of: {', '.join(FIELDS)}")
+    check_fields(fields or {})
     mapped = tuple(sorted((fields or {}).items()))
     partitions: list[Partition] = []
     files: list[str] = []
@@ -257,16 +255,14 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
         if not isinstance(item, InputError) and item.id not in skip:
             fresh.setdefault(item.id, item)
     analyzed: dict[str, PreparedArticle | InputError] = {}
+
+    def in_its_place(article: Article, error: InputError) -> None:  # an article that was all boilerplate
+        analyzed[article.id] = error
+
     if fresh:
         analyzer = worker_analyzer()
         for batch in _batches(fresh.values(), ANALYZE_BATCH):
-            cleaned = []
-            for item, article in zip(clean_articles(batch), batch):
-                if isinstance(item, InputError):  # all boilerplate: reported in the article's place
-                    analyzed[article.id] = item
-                else:
-                    cleaned.append(item)
-            for article in analyze_articles(cleaned, analyzer):
+            for article in analyze_articles(clean_articles(batch, in_its_place), analyzer):
                 analyzed[article.id] = PreparedArticle(article.id, article, signature(article.cleaned.text),
                                                        analyzer.key)
     return [item if isinstance(item, InputError) else analyzed.get(item.id) or PreparedArticle(item.id)
@@ -277,10 +273,15 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
 
 
 class _Executor:
-    """What both executors share: ``with executor:`` closes it."""
+    """What both executors share: ``with executor:`` closes it; a failed partition is one error."""
 
     def close(self) -> None:
         pass
+
+    @staticmethod
+    def _failed(partition: Partition, exc: BaseException, attempts: int) -> PartitionFailed:
+        log.debug("partition %s failed", partition.describe(), exc_info=exc)
+        return PartitionFailed(partition, exc, attempts)
 
     def __enter__(self):
         return self
@@ -300,8 +301,7 @@ class LocalExecutor(_Executor):
             try:
                 yield fn(partition, **shared)
             except Exception as exc:  # the same contract as on Dask: one error, the rest goes on
-                log.debug("partition %s failed", partition.describe(), exc_info=True)
-                yield PartitionFailed(partition, exc, 1)
+                yield self._failed(partition, exc, 1)
 
 
 class DaskExecutor(_Executor):
@@ -348,12 +348,12 @@ class DaskExecutor(_Executor):
                 return future.result()
             except CancelledError as exc:
                 if resubmitted or getattr(exc, "reason", "") != "lost dependencies":
-                    return self._failed(partition, exc)
+                    return self._failed(partition, exc, self.retries + 1)
                 # Every worker holding the shared data died: send it again and run the partition anew.
                 scattered = self._scatter(shared)
                 return result(partition, submit(partition), resubmitted=True)
             except Exception as exc:
-                return self._failed(partition, exc)
+                return self._failed(partition, exc, self.retries + 1)
             finally:
                 future.release()
 
@@ -370,10 +370,6 @@ class DaskExecutor(_Executor):
 
     def _scatter(self, shared: dict) -> dict:
         return {name: self.client.scatter([value], broadcast=True)[0] for name, value in shared.items()}
-
-    def _failed(self, partition: Partition, exc: BaseException) -> PartitionFailed:
-        log.debug("partition %s failed", partition.describe(), exc_info=exc)
-        return PartitionFailed(partition, exc, self.retries + 1)
 
     def close(self) -> None:
         self.client.close()

@@ -277,6 +277,15 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def check_fields(fields: Mapping[str, str]) -> None:
+    """A --field map may only name our fields."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        from storyline.errors import ConfigError
+
+        raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", fix=f"map one of: {', '.join(FIELDS)}")
+
+
 def _map_fields(record: Mapping[str, object], fields: Mapping[str, str]) -> dict[str, object]:
     """Rename the input's columns to ours: fields maps OURS -> THEIRS; an unmapped field is read from the
     column of our name, else from the first of its FIELD_ALIASES the row has."""
@@ -613,11 +622,7 @@ def iter_articles(
     article file or one dump row (dumps themselves stream and have no limit).
     """
     fields = dict(fields or {})
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        from storyline.errors import ConfigError
-
-        raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", fix=f"map one of: {', '.join(FIELDS)}")
+    check_fields(fields)
     for given in paths:
         for item in _expand(Path(given)):
             if isinstance(item, InputError):

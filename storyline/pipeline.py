@@ -125,9 +125,7 @@ def brief_paths(
 
     # 2. Clean: boilerplate removed by named rules, with an audit of every removed span.
     with _timed(timings, "clean"):
-        cleaned = []
-        for item in clean_articles(ingested.articles):
-            (ingested.errors if isinstance(item, InputError) else cleaned).append(item)
+        cleaned = clean_articles(ingested.articles, lambda _, error: ingested.errors.append(error))
     if not cleaned:
         raise NoArticlesError("no article text left after removing boilerplate", input=", ".join(map(str, paths)),
                               fix="see the errors above", errors=ingested.errors)
@@ -271,12 +269,7 @@ def ingest_into_store(
                 fresh.append(item)
         if not fresh:
             continue
-        cleaned = []
-        for item in clean_articles(fresh):
-            if isinstance(item, InputError):
-                report.add_error(item, on_error)
-            else:
-                cleaned.append(item)
+        cleaned = clean_articles(fresh, lambda _, error: report.add_error(error, on_error))
         analyzed = analyze_articles(cleaned, analyzer, cache)
         for article in analyzed:
             report.add_stored(store_article(store, article, analyzer.key, syndication, clusterer))
