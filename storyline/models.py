@@ -104,6 +104,13 @@ class AnalyzedArticle:
     def id(self) -> str:
         return self.cleaned.article.id
 
+    def entities_by_sentence(self) -> dict[int, list[Entity]]:
+        """Sentence index -> the entities found in that sentence."""
+        out: dict[int, list[Entity]] = {}
+        for entity in self.entities:
+            out.setdefault(entity.sentence_index, []).append(entity)
+        return out
+
     def ref(self, sentence_index: int) -> SentenceRef:
         s = self.sentences[sentence_index]
         return SentenceRef(self.id, s.index, s.start, s.end)

@@ -29,7 +29,7 @@ from typing import Mapping, Protocol
 import numpy as np
 
 from storyline.attribution import classify_sentence
-from storyline.models import AnalyzedArticle, SentenceRef, Summary, SummarySentence
+from storyline.models import AnalyzedArticle, Summary, SummarySentence
 from storyline.registry import Registry
 
 log = logging.getLogger(__name__)

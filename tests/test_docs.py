@@ -7,13 +7,14 @@ import re
 
 from conftest import REPO
 from storyline.cli import COMMANDS
+from storyline import dates
 from storyline.sections import actors, contradictions, facts, framing, quotes, timeline
 
 SCHEMA_DOC = (REPO / "docs" / "briefing-schema.md").read_text(encoding="utf-8")
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 SECTION_ITEMS = {
-    "timeline": [timeline.TimelineEntry, timeline.EventDate],
+    "timeline": [timeline.TimelineEntry, dates.EventDate],
     "actors": [actors.Actor],
     "quotes": [quotes.Quote],
     "facts": [facts.Fact],

@@ -23,7 +23,7 @@ from storyline.errors import InputError
 from storyline.ingest import (MAX_ARTICLE_CHARS, PUBLISHED_YEARS, article_id, decode_bytes, decode_text,
                               extract_html, iter_articles, parse_published)
 from storyline.models import Article
-from storyline.sections.timeline import parse_date
+from storyline.dates import parse_date
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -54,7 +54,7 @@ def test_pages_and_bad_urls_in_one_batch(site, tmp_path, capsys):
     base, _ = site
     db = str(tmp_path / "s.db")
     inputs = [f"{base}/news/dam", f"{base}/news/missing", f"{base}/menu", f"{base}/data.json", "ftp://example.test/x",
-              f"http://127.0.0.1:1/dead", f"{base}/news/rail"]
+              "http://127.0.0.1:1/dead", f"{base}/news/rail"]
     assert main(["ingest", "--db", db, *inputs]) == 1
     error_lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("storyline: error:")]
     assert len(error_lines) == 5

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from storyline.sections.timeline import DAY, MONTH, YEAR, build_timeline, parse_date
+from storyline.dates import DAY, MONTH, YEAR, parse_date
+from storyline.sections.timeline import build_timeline
 
 MONDAY = date(2025, 3, 3)
 

@@ -9,7 +9,7 @@ from typing import Mapping
 
 import numpy as np
 
-from storyline.models import AnalyzedArticle, Entity, SentenceRef
+from storyline.models import AnalyzedArticle, SentenceRef
 
 # Function words left out of content-word overlap (a short list: the rules only need rough overlap).
 STOPWORDS: frozenset[str] = frozenset("""
@@ -75,13 +75,6 @@ class SentenceTable:
 
     def similarities(self) -> np.ndarray:
         return self.vectors @ self.vectors.T
-
-
-def entities_by_sentence(article: AnalyzedArticle) -> dict[int, list[Entity]]:
-    out: dict[int, list[Entity]] = {}
-    for entity in article.entities:
-        out.setdefault(entity.sentence_index, []).append(entity)
-    return out
 
 
 def source_key(article: AnalyzedArticle, source_of: Mapping[str, str]) -> str:

@@ -29,7 +29,7 @@ from storyline.attribution import ATTRIBUTED, attribution_cue, classify_sentence
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.actors import ALIASES
 from storyline.sections.common import STOPWORDS, SentenceTable, content_words, outlet_of, overlap, source_key
-from storyline.sections.timeline import DAY_MONTH_PATTERN, ISO_DATE_PATTERN, MONTH_DAY_PATTERN, parse_date
+from storyline.dates import DAY_MONTH_PATTERN, ISO_DATE_PATTERN, MONTH_DAY_PATTERN, parse_date
 
 POLARITY, NUMBER, DATE, ACTOR = "polarity", "number", "date", "actor"
 

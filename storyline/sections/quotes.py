@@ -23,7 +23,7 @@ from typing import Mapping
 from storyline.attribution import QUOTE_PATTERN, SPEECH_VERB_ALTERNATION
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.actors import alias_index, build_actors, normalise_name
-from storyline.sections.common import entities_by_sentence, outlet_of, source_key, tokens
+from storyline.sections.common import outlet_of, source_key, tokens
 
 DIRECT, REPORTED = "direct", "reported"
 MIN_QUOTE_WORDS = 3
@@ -102,7 +102,7 @@ def _resolve(name: str, aliases: Mapping[str, str]) -> str:
 
 def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Quote]:
     """Every quote and reported statement in one article."""
-    by_sentence = entities_by_sentence(article)
+    by_sentence = article.entities_by_sentence()
     found: list[Quote] = []
     last_person: str | None = None
     previous_speaker: str | None = None

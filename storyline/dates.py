@@ -1,0 +1,298 @@
+"""Dates that an article's own text names, resolved against its publication date.
+
+Date expressions come from spaCy DATE entities plus our own patterns for explicit month-day dates
+(which spaCy sometimes misses). Each expression is read by explicit rules (:func:`parse_date`):
+
+* an explicit year is a fact; a month-day or month without a year takes the year that puts it nearest
+  to the publication date; "Friday" takes the nearest Friday on the side the verb's tense points to
+  ("will sign on Friday" -> the coming Friday, "met on Friday" -> the last one); "last month",
+  "yesterday", "last year" are counted back from the publication date.
+* Without a publication date, relative expressions cannot be placed and are left out; month-day and
+  month dates keep an unknown year.
+
+Part of the analysis layer: the timeline, the contradiction rules and story clustering (an article's
+event time) all read dates through this module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from storyline.ingest import PUBLISHED_YEARS
+from storyline.models import AnalyzedArticle
+
+DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"
+UNPLACED = "unplaced"  # a weekday with no publication date: only joins an event dated elsewhere
+
+_MONTHS = {
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+# Month names are matched capitalised only ("may" is a modal verb); "Mar" needs its full stop or a day.
+_MONTH_NAME = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|March|Mar\.|April|Apr\.?|May|June|Jun\.?|July|Jul\.?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
+MONTH_DAY_PATTERN = re.compile(
+    r"\b" + _MONTH_NAME + r"\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r"\b)?"
+)
+DAY_MONTH_PATTERN = re.compile(
+    r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_NAME + r"\.?(?:,?\s+" + _YEAR + r"\b)?"
+)
+ISO_DATE_PATTERN = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_MONTH_ONLY = re.compile(
+    r"(?:\b(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of)[\s-]+)?"
+    + r"\b"
+    + _MONTH_NAME
+    + r"\b\.?(?:,?\s+(?:of\s+)?"
+    + _YEAR
+    + r"\b)?"
+)
+_SEASON = re.compile(
+    r"\b(?:(?P<rel>last|this|next|early|late)\s+)?(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?"
+    + _YEAR
+    + r"\b)?",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+)
+_RELATIVE_DAY = re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)
+_RELATIVE_MONTH = re.compile(r"\b(?P<rel>last|this|next|earlier this|later this|previous)\s+month\b", re.I)
+_RELATIVE_YEAR = re.compile(r"\b(?P<rel>last|this|next|earlier this|later this|previous)\s+year\b", re.I)
+_BARE_YEAR = re.compile(r"^(?:in\s+|the\s+year\s+)?" + _YEAR + r"$", re.I)
+# Tense cues before a weekday: the last one before the date decides which side of the publication date.
+# A future auxiliary takes the next two words with it, so "will be signed" reads as future.
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|shall|'ll|going to|is to|are to|to be|scheduled|set to|plans? to|planned|expected to|due to|next|upcoming|coming)\b(?:\s+\w+){0,2}",
+    re.I,
+)
+_PAST_CUE = re.compile(r"\b(?:did|didn't|was|were|had|has|have|said|met|began|took|held|last|ago|\w+ed)\b", re.I)
+
+
+@dataclass
+class EventDate:
+    text: str  # the expression as written
+    precision: str  # day | month | season | year
+    year: int | None  # None: the year is unknown
+    month: int | None = None
+    day: int | None = None
+    qualifier: str | None = None  # early / mid / late (month), or the season's name
+    year_known: bool = True  # False: year unknown (without a publication date); never guessed
+    basis: str = "explicit"  # explicit | publication date | inferred order (year unknown)
+    label: str = ""  # human-readable: "20 Dec 2016", "late Jan (year unknown)"
+    year_offset: int = 0  # year-unknown dates: years after the earliest date of the story (inferred order)
+
+    def order_key(self, base_year: int) -> tuple[int, int, int]:
+        year = self.year if self.year is not None else base_year + self.year_offset
+        day = self.day or {"early": 5, "mid": 15, "late": 25}.get(self.qualifier or "", 15)
+        return (year, self.month or (7 if self.precision == YEAR else 6), day)
+
+
+@dataclass
+class DateMention:
+    date: EventDate
+    article: int
+    sentence: int
+
+
+def _nearest_year(month: int, day: int, published: date) -> int | None:
+    """The year (of the publication's, the one before, the one after) that puts month-day nearest to the
+    publication date; None when the day exists in none of them (Feb. 29 far from a leap year)."""
+    best = None
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            gap = abs((date(year, month, day) - published).days)
+        except ValueError:  # Feb. 29 of a common year
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, year)
+    return best[1] if best else None
+
+
+def date_label(d: EventDate) -> str:
+    month = calendar.month_abbr[d.month] if d.month else ""
+    if d.year is not None and not d.year_known:  # borrowed from another article's dated report
+        year = f"{d.year}, year inferred"
+    else:
+        year = str(d.year) if d.year is not None else "year unknown"
+    if d.precision == DAY:
+        text = f"{d.day} {month}"
+    elif d.precision == MONTH:
+        text = f"{d.qualifier + ' ' if d.qualifier else ''}{month}"
+    elif d.precision == SEASON:
+        text = f"{d.qualifier}"
+    else:
+        return year
+    return f"{text} {year}" if d.year_known else f"{text} ({year})"
+
+
+def _finish(d: EventDate) -> EventDate:
+    d.year_known = d.year is not None
+    if not d.year_known:
+        d.basis = "inferred order (year unknown)"
+    d.label = date_label(d)
+    return d
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.lower().rstrip(".")]
+
+
+def _tense_before(prefix: str) -> str:
+    future = [m.end() for m in _FUTURE_CUE.finditer(prefix)]
+    past = [
+        m.end() for m in _PAST_CUE.finditer(prefix) if m.group(0).lower() not in {"scheduled", "planned", "expected"}
+    ]
+    if future and (not past or future[-1] >= past[-1]):
+        return "future"
+    return "past"
+
+
+def parse_date(text: str, published: date | None, *, context_before: str = "") -> EventDate | None:
+    """Read one date expression; None if it names no placeable date (durations, "this week" undated).
+
+    ``context_before`` is the sentence text before the expression (its tense places a bare weekday).
+    """
+    text = text.strip()
+    if published is not None and not PUBLISHED_YEARS[0] <= published.year <= PUBLISHED_YEARS[1]:
+        published = None  # no sane date is counted from year 1 or 9999 (nor can it be: date overflow)
+    stripped = re.sub(r"^(?:the|on|in|since|by|from|until)\s+", "", text, flags=re.I)
+    for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
+        m = pattern.search(stripped)
+        if m:
+            month = int(m.group("month")) if pattern is ISO_DATE_PATTERN else _month(m.group("month"))
+            day = int(m.group("day"))
+            if not 1 <= month <= 12 or not 1 <= day <= 31:  # "2017-13-01", "Jan. 0"
+                continue
+            year = int(m.group("year")) if m.group("year") else None
+            # 2000 is a leap year: Feb. 29 without a year may be real; "February 31" never is.
+            if day > calendar.monthrange(year or 2000, month)[1]:
+                return None
+            basis = "explicit"
+            if year is None and published is not None:
+                year, basis = _nearest_year(month, day, published), "publication date"
+            return _finish(EventDate(text, DAY, year, month, day, basis=basis))
+    m = _MONTH_ONLY.search(stripped)
+    if m:
+        month = _month(m.group("month"))
+        year = int(m.group("year")) if m.group("year") else None
+        part = (m.group("part") or "").lower().replace("the ", "")
+        qualifier = {"end of": "late", "beginning of": "early"}.get(part, part) or None
+        basis = "explicit"
+        if year is None and published is not None:
+            year, basis = _nearest_year(month, 15, published), "publication date"
+        return _finish(EventDate(text, MONTH, year, month, qualifier=qualifier, basis=basis))
+    m = _SEASON.search(stripped)
+    if m:
+        season = m.group("season").lower().replace("fall", "autumn")
+        year = int(m.group("year")) if m.group("year") else None
+        basis = "explicit"
+        if year is None:
+            if published is None:
+                return None  # a season with neither a year nor a publication date places nothing
+            rel = (m.group("rel") or "").lower()
+            year = published.year + {"last": -1, "next": 1}.get(rel, 0)
+            basis = "publication date"
+        return _finish(EventDate(text, SEASON, year, _SEASON_MONTH[season], qualifier=season, basis=basis))
+    m = _BARE_YEAR.match(stripped)
+    if m:
+        return _finish(EventDate(text, YEAR, int(m.group("year"))))
+    if published is None:
+        return None  # weekdays and relative expressions need the publication date
+    m = _RELATIVE_DAY.search(stripped)
+    if m:
+        shift = {"yesterday": -1, "tomorrow": 1}.get(m.group("word").lower(), 0)
+        return _day(text, published + timedelta(days=shift))
+    m = _WEEKDAY.search(stripped)
+    if m:
+        target = _WEEKDAYS[m.group("weekday").lower()]
+        rel = (m.group("rel") or "").lower()
+        back = (published.weekday() - target) % 7
+        ahead = (target - published.weekday()) % 7
+        if rel == "last":
+            shift = -(back or 7)
+        elif rel == "next":
+            shift = ahead or 7
+        elif back == 0:
+            shift = 0
+        else:
+            shift = ahead if _tense_before(context_before) == "future" else -back
+        return _day(text, published + timedelta(days=shift))
+    m = _RELATIVE_MONTH.search(stripped)
+    if m:
+        rel = m.group("rel").lower()
+        shift = -1 if rel in {"last", "previous"} else 1 if rel == "next" else 0
+        month_index = published.year * 12 + published.month - 1 + shift
+        year, month = divmod(month_index, 12)
+        return _finish(EventDate(text, MONTH, year, month + 1, basis="publication date"))
+    m = _RELATIVE_YEAR.search(stripped)
+    if m:
+        rel = m.group("rel").lower()
+        shift = -1 if rel in {"last", "previous"} else 1 if rel == "next" else 0
+        return _finish(EventDate(text, YEAR, published.year + shift, basis="publication date"))
+    return None
+
+
+def _day(text: str, value: date) -> EventDate:
+    return _finish(EventDate(text, DAY, value.year, value.month, value.day, basis="publication date"))
+
+
+def find_dates(article: AnalyzedArticle) -> list[DateMention]:
+    """Every placeable date expression of an article, with its sentence."""
+    published = (
+        article.article.published.date()
+        if isinstance(article.article.published, datetime)
+        else article.article.published
+    )
+    by_sentence = article.entities_by_sentence()
+    found: list[DateMention] = []
+    for sentence in article.sentences:
+        spans: list[tuple[int, int]] = []
+        # spaCy DATE entities first, then explicit month-day dates spaCy missed.
+        candidates = [
+            (e.start - sentence.start, e.end - sentence.start)
+            for e in by_sentence.get(sentence.index, [])
+            if e.label == "DATE"
+        ]
+        for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
+            candidates += [m.span() for m in pattern.finditer(sentence.text)]
+        for start, end in sorted(candidates):
+            if any(start < e and s < end for s, e in spans):
+                continue
+            expression = sentence.text[start:end]
+            parsed = parse_date(expression, published, context_before=sentence.text[:start])
+            if parsed is None and published is None and _WEEKDAY.search(expression):
+                # "met in Moscow Tuesday" with no publication date: no date of its own, but it may
+                # cite the same event as a dated sentence elsewhere (see build_timeline).
+                parsed = EventDate(expression, DAY, None, basis=UNPLACED)
+            if parsed is not None:
+                spans.append((start, end))
+                found.append(DateMention(parsed, 0, sentence.index))
+    return found
+
