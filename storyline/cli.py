@@ -368,6 +368,29 @@ def run_bench(args: argparse.Namespace) -> int:
     return args.bench_run(args)
 
 
+# --- train ----------------------------------------------------------------------------------------
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    import importlib
+
+    from storyline.train import TRAINERS
+
+    sub = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
+    for name, help_text in TRAINERS.items():
+        try:
+            module = importlib.import_module(f"storyline.train.{name}")
+        except ImportError:
+            continue  # a trainer whose optional dependencies are missing is simply not offered
+        train_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(train_parser)
+        train_parser.set_defaults(train_run=module.run)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    return args.train_run(args)
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 COMMANDS = {
@@ -379,6 +402,7 @@ COMMANDS = {
     "serve": ("Browse stories and briefings in a web app", add_serve_arguments, run_serve),
     "doctor": ("Check the store and repair what is derived from the articles", add_doctor_arguments, run_doctor),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
+    "train": ("Train a shipped model (salience, links) from open training data", add_train_arguments, run_train),
 }
 
 
