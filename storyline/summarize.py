@@ -31,6 +31,7 @@ import numpy as np
 from storyline.attribution import classify_sentence
 from storyline.models import AnalyzedArticle, Summary, SummarySentence
 from storyline.registry import Registry
+from storyline.standalone import REFERS_BACK, context_need
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ SAME_CONTENT_COSINE = 0.8
 OPINION_DISCOUNT = 0.5  # an outlet's own evaluation counts half as much as reporting
 # A sentence opening with a pronoun leans on a sentence the summary may not show ("His meetings...").
 DANGLING_REFERENCE_DISCOUNT = 0.5
-_DANGLING_START = re.compile(r"(?:He|She|They|It|His|Her|Their|Its|This|These|That|Those|But|And|Also)\b")
 POSITION_BONUS = 0.3  # added gain for a lead sentence, falling to 0 at the end of an article
 # A concept counts when about a third of the sources use it, and never needs more than this many.
 # Tuned with POSITION_BONUS (0, 0.1, 0.3) and STEM_CONCEPTS on DUC 2004 clusters 1-25 (R-1/R-2
@@ -164,7 +164,7 @@ def _candidates(articles: list[AnalyzedArticle]) -> list[_Candidate]:
                     concepts=content_bigrams(sentence.text),
                     vector=article.embeddings[sentence.index],
                     prior=(OPINION_DISCOUNT if voice == "opinion" else 1.0)
-                    * (DANGLING_REFERENCE_DISCOUNT if _DANGLING_START.match(sentence.text) else 1.0),
+                    * (DANGLING_REFERENCE_DISCOUNT if context_need(sentence.text) == REFERS_BACK else 1.0),
                     position_bonus=POSITION_BONUS * (1.0 - sentence.index / n),
                 )
             )
