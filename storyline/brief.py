@@ -14,7 +14,7 @@ import numpy as np
 
 from storyline.models import AnalyzedArticle, Briefing, SourceInfo
 from storyline.sections import build_sections
-from storyline.summarize import summarize
+from storyline.summarize import DEFAULT_SUMMARIZER, summarize
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def build_briefing(
     words: int = DEFAULT_WORDS,
     source_of: Mapping[str, str] | None = None,
     syndication_group_of: Mapping[str, str] | None = None,
-    method: str = "storyline",
+    method: str = DEFAULT_SUMMARIZER,
     deep: bool = True,
 ) -> Briefing:
     """Brief one story from its analyzed articles.

@@ -66,6 +66,14 @@ def open_store(args: argparse.Namespace):
     return Store(args.db)
 
 
+def add_summarizer_argument(parser: argparse.ArgumentParser) -> None:
+    from storyline.summarize import DEFAULT_SUMMARIZER, summarizers
+
+    parser.add_argument("--summarizer", choices=summarizers.names(), default=DEFAULT_SUMMARIZER, metavar="NAME",
+                        help=f"how the summary's sentences are chosen: {', '.join(summarizers.names())} "
+                             f"(default {DEFAULT_SUMMARIZER})")
+
+
 def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories of articles")
     parser.add_argument("--story", metavar="ID", help="brief a story from the store instead (see `storyline stories`)")
@@ -78,6 +86,7 @@ def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
         "--field", action="append", metavar="OURS=THEIRS", help="map a JSONL/CSV column, e.g. text=body"
     )
     parser.add_argument("--no-deep", action="store_true", help="summary and sources only (faster)")
+    add_summarizer_argument(parser)
     parser.add_argument("--whole-pile", action="store_true",
                         help="brief every article as one story (default: a pile of several stories briefs the biggest)")
 
@@ -99,7 +108,7 @@ def run_brief(args: argparse.Namespace) -> int:
     try:
         with progress_bar() as bar:
             run = brief_paths(args.paths, words=words, fields=parse_field_map(args.field), deep=not args.no_deep,
-                              on_analyzed=bar.update, whole_pile=args.whole_pile)
+                              on_analyzed=bar.update, whole_pile=args.whole_pile, summarizer=args.summarizer)
     except NoArticlesError as exc:
         report_input_errors(exc.errors)  # why each input gave nothing, before the summing-up line
         raise
@@ -121,7 +130,7 @@ def run_brief_story(args: argparse.Namespace, words: int) -> int:
     if args.paths:
         raise ConfigError("give either PATH... or --story, not both")
     with open_store(args) as store:
-        briefing = brief_story(store, args.story, words=words, deep=not args.no_deep)
+        briefing = brief_story(store, args.story, words=words, deep=not args.no_deep, summarizer=args.summarizer)
         if args.since:
             version, at = parse_since(args.since)
             old = store.briefing_version(briefing.story_id, version=version, at=at)

@@ -126,6 +126,7 @@ class SummarySentence:
 class Summary:
     sentences: tuple[SummarySentence, ...]
     word_budget: int
+    method: str = ""  # the summarizer that chose the sentences (a name in summarize.summarizers)
 
     @property
     def words(self) -> int:

@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
 from storyline.brief import DEFAULT_WORDS, build_briefing, representative_headline
+from storyline.summarize import DEFAULT_SUMMARIZER
 from storyline.clean import clean_articles
 from storyline.errors import InputError, StorylineError
 from storyline.ingest import read_inputs
@@ -103,32 +104,87 @@ def brief_paths(
     deep: bool = True,
     on_analyzed: Callable[[int], None] | None = None,
     whole_pile: bool = False,
+    summarizer: str = DEFAULT_SUMMARIZER,
 ) -> BriefRun:
-    """Read every input, then clean, analyze and brief them.
+    """Read every input, then clean, analyze and brief them (:func:`brief_articles`).
 
     A pile can hold several stories: they are told apart as `storyline ingest` would, the biggest is
     briefed and the others are named in ``BriefRun.other_stories``; ``whole_pile=True`` briefs every
     article as one story. ``on_analyzed(n)`` is called as each batch of n articles is analyzed.
     """
-    timings: dict[str, float] = {}
     paths = list(paths)
+    timings: dict[str, float] = {}
 
     # 1. Ingest: every readable article; a bad input becomes one error and the batch goes on.
     with _timed(timings, "ingest"):
         ingested = read_inputs(paths, fields=fields)
-    if not ingested.articles:
+    return brief_articles(ingested.articles, ingested.errors, input_name=", ".join(map(str, paths)), words=words,
+                          analyzer=analyzer, cache=cache, deep=deep, on_analyzed=on_analyzed,
+                          whole_pile=whole_pile, summarizer=summarizer, timings=timings)
+
+
+def brief_articles(
+    articles: list[Article],
+    errors: list[InputError] | None = None,
+    *,
+    input_name: str = "the input",
+    words: int = DEFAULT_WORDS,
+    analyzer: Analyzer | None = None,
+    cache: AnalysisCache | None = None,
+    deep: bool = True,
+    on_analyzed: Callable[[int], None] | None = None,
+    whole_pile: bool = False,
+    summarizer: str = DEFAULT_SUMMARIZER,
+    timings: dict[str, float] | None = None,
+) -> BriefRun:
+    """Clean, analyze, group copies, split into stories and brief articles already read: the path of
+    ``storyline brief PATH...`` after its inputs are read (the summary benchmark takes it too, so that
+    its figures are the product's). ``errors``: the inputs already skipped, carried into the run."""
+    errors = list(errors or [])
+    timings = {} if timings is None else timings
+    analyzed, copies = analyze_pile(articles, errors, input_name=input_name, analyzer=analyzer, cache=cache,
+                                    on_analyzed=on_analyzed, timings=timings)
+
+    # 5. Stories: the biggest one is briefed (copies are always in the same story as their original).
+    with _timed(timings, "cluster"):
+        stories = [analyzed] if whole_pile else split_stories(analyzed, copies)
+    others = [(representative_headline(story), len(story)) for story in stories[1:]]
+
+    # 6. Brief: the cited summary, the sources and the deep-briefing sections.
+    with _timed(timings, "brief"):
+        briefing = build_briefing(stories[0], words=words, deep=deep, method=summarizer, **copy_keys(copies))
+
+    return BriefRun(briefing, errors, timings, others)
+
+
+def analyze_pile(
+    articles: list[Article],
+    errors: list[InputError],
+    *,
+    input_name: str = "the input",
+    analyzer: Analyzer | None = None,
+    cache: AnalysisCache | None = None,
+    on_analyzed: Callable[[int], None] | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[list, dict[str, str]]:
+    """Clean, analyze and group the copies of a pile: (analyzed articles, article id -> copy group).
+
+    Inputs skipped (all boilerplate) are added to ``errors``; nothing left is a :class:`NoArticlesError`.
+    The summary's training reads its clusters through this too, so it learns from what briefs see."""
+    timings = {} if timings is None else timings
+    if not articles:
         raise NoArticlesError(
-            "no readable article in the input", input=", ".join(map(str, paths)),
-            fix="see the errors above" if ingested.errors else "give text, HTML, JSONL, CSV or Parquet files",
-            errors=ingested.errors,
+            "no readable article in the input", input=input_name,
+            fix="see the errors above" if errors else "give text, HTML, JSONL, CSV or Parquet files",
+            errors=errors,
         )
 
     # 2. Clean: boilerplate removed by named rules, with an audit of every removed span.
     with _timed(timings, "clean"):
-        cleaned = clean_articles(ingested.articles, lambda _, error: ingested.errors.append(error))
+        cleaned = clean_articles(articles, lambda _, error: errors.append(error))
     if not cleaned:
-        raise NoArticlesError("no article text left after removing boilerplate", input=", ".join(map(str, paths)),
-                              fix="see the errors above", errors=ingested.errors)
+        raise NoArticlesError("no article text left after removing boilerplate", input=input_name,
+                              fix="see the errors above", errors=errors)
 
     # 3. Analyze: sentences, entities, embeddings (cached per article when a cache is given).
     with _timed(timings, "analyze"):
@@ -142,17 +198,7 @@ def brief_paths(
     # 4. Dedup: syndicated copies form one group and count as one independent source.
     with _timed(timings, "dedup"):
         copies = syndicated_copies(analyzed)
-
-    # 5. Stories: the biggest one is briefed (copies are always in the same story as their original).
-    with _timed(timings, "cluster"):
-        stories = [analyzed] if whole_pile else split_stories(analyzed, copies)
-    others = [(representative_headline(story), len(story)) for story in stories[1:]]
-
-    # 6. Brief: the cited summary, the sources and the deep-briefing sections.
-    with _timed(timings, "brief"):
-        briefing = build_briefing(stories[0], words=words, deep=deep, **copy_keys(copies))
-
-    return BriefRun(briefing, ingested.errors, timings, others)
+    return analyzed, copies
 
 
 def split_stories(analyzed: list, copies: Mapping[str, str] | None = None) -> list[list]:
@@ -426,17 +472,18 @@ def iter_sources(
 
 
 def stored_briefing(store: "Store", story_id: str, article_ids: Iterable[str],
-                    words: int = DEFAULT_WORDS) -> tuple[int, dict] | None:
+                    words: int = DEFAULT_WORDS, summarizer: str = DEFAULT_SUMMARIZER) -> tuple[int, dict] | None:
     """(version, JSON form) of the story's latest saved briefing if it still fits: made from exactly
-    these articles at this length."""
+    these articles at this length by this summarizer."""
     latest = store.latest_briefing(story_id)
-    if latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words:
+    if (latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words
+            and latest[2]["summary"].get("method", "storyline") == summarizer):
         return latest[0], latest[2]
     return None
 
 
 def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, analyzer: Analyzer | None = None,
-                deep: bool = True, save: bool = True) -> Briefing:
+                deep: bool = True, save: bool = True, summarizer: str = DEFAULT_SUMMARIZER) -> Briefing:
     """Brief one stored story; a new briefing version is saved when its articles changed (``save=False``:
     a read-only store, the briefing is made but not kept)."""
     from storyline.render import briefing_to_dict
@@ -447,9 +494,9 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
     cleaned = [store.cleaned_article(article_id) for article_id in article_ids]
     analyzed = analyze_articles(cleaned, analyzer, store)  # cached: nothing is analyzed twice
     groups = store.syndication_groups(article_ids)
-    briefing = build_briefing(analyzed, words=words, deep=deep, **copy_keys(groups))
+    briefing = build_briefing(analyzed, words=words, deep=deep, method=summarizer, **copy_keys(groups))
     briefing.story_id = story_id
-    stored = stored_briefing(store, story_id, article_ids, words)
+    stored = stored_briefing(store, story_id, article_ids, words, summarizer)
     if stored:
         briefing.version = stored[0]
     elif not save:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime
 from typing import Mapping, Protocol
@@ -45,6 +45,7 @@ class Summarizer(Protocol):
 
 
 summarizers: Registry[Summarizer] = Registry("summarizer")
+DEFAULT_SUMMARIZER = "storyline"
 
 # Sentences outside these lengths are rarely summary material (fragments, captions, run-ons).
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -146,7 +147,8 @@ def _is_candidate(text: str, caseless: bool = False) -> bool:
     return caseless or bool(re.match(r"[\"“‘'(]?[A-Z0-9]", text))
 
 
-def _candidates(articles: list[AnalyzedArticle]) -> list[_Candidate]:
+def candidates_of(articles: list[AnalyzedArticle]) -> list[_Candidate]:
+    """Every sentence of the articles that could be summary material, with what the methods need."""
     out = []
     for article in articles:
         n = max(len(article.sentences), 1)
@@ -195,7 +197,7 @@ class ConceptCoverageSummarizer:
     name = "storyline"
 
     def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
-        candidates = _candidates(articles)
+        candidates = candidates_of(articles)
         weights = concept_weights(candidates, source_of)
         covered: set[tuple[str, str]] = set()
         chosen: list[_Candidate] = []
@@ -221,27 +223,27 @@ class ConceptCoverageSummarizer:
             covered |= best.concepts
             used_words += best.words
         chosen.sort(key=lambda c: story_order_key(c.article, c.index))
-        return Summary(tuple(self._cite(c, candidates) for c in chosen), word_budget)
-
-    @staticmethod
-    def _cite(chosen: _Candidate, candidates: list[_Candidate]) -> SummarySentence:
-        """The sentence shown first, then sentences of other articles saying the same thing."""
-        refs = [chosen.article.ref(chosen.index)]
-        seen_articles = {chosen.article.id}
-        similar = sorted(
-            ((float(chosen.vector @ c.vector), c) for c in candidates if c.article.id not in seen_articles),
-            key=lambda pair: -pair[0],
-        )
-        for similarity, c in similar:
-            if similarity < SAME_CONTENT_COSINE:
-                break
-            if c.article.id not in seen_articles:
-                seen_articles.add(c.article.id)
-                refs.append(c.article.ref(c.index))
-        return SummarySentence(chosen.text, tuple(refs))
+        return Summary(tuple(cite(c, candidates) for c in chosen), word_budget)
 
 
 summarizers.register("storyline")(ConceptCoverageSummarizer)
+
+
+def cite(chosen: _Candidate, candidates: list[_Candidate]) -> SummarySentence:
+    """The sentence shown first, then sentences of other articles saying the same thing."""
+    refs = [chosen.article.ref(chosen.index)]
+    seen_articles = {chosen.article.id}
+    similar = sorted(
+        ((float(chosen.vector @ c.vector), c) for c in candidates if c.article.id not in seen_articles),
+        key=lambda pair: -pair[0],
+    )
+    for similarity, c in similar:
+        if similarity < SAME_CONTENT_COSINE:
+            break
+        if c.article.id not in seen_articles:
+            seen_articles.add(c.article.id)
+            refs.append(c.article.ref(c.index))
+    return SummarySentence(chosen.text, tuple(refs))
 
 
 # --- baselines: the bench and the CLI run them through this same registry -------------------------------
@@ -372,9 +374,13 @@ def summarize(
     word_budget: int = 150,
     *,
     source_of: Mapping[str, str] | None = None,
-    method: str = "storyline",
+    method: str = DEFAULT_SUMMARIZER,
 ) -> Summary:
     """Summarize a story in at most ``word_budget`` words; every sentence cites its source."""
     sources = {a.id: a.article.outlet for a in articles}
     sources.update(source_of or {})
-    return summarizers.create(method).summarize(articles, word_budget, sources)
+    return replace(summarizers.create(method).summarize(articles, word_budget, sources), method=method)
+
+
+# The learned method registers itself in the same registry (it builds on this module).
+import storyline.salience  # noqa: E402,F401

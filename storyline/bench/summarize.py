@@ -1,11 +1,13 @@
 """`storyline bench summarize DATASET_DIR`: summary quality against baselines and published systems.
 
 Reads the DUC 2004 layout (``<cluster>/docs``, ``refs``, ``peers``) or the Multi-News layout
-(``clusters/<id>/docs``, ``refs/0.txt``). Every document goes through the same stages as ``storyline
-brief`` (ingest's ``make_article``, ``clean_article``, ``analyze_articles``, ``summarize``); in the
-same run the baselines (Lead, round-robin Lead, sumy LexRank and TextRank with our own tokenizer) and,
-on DUC 2004, the 13 published systems in ``peers/`` are scored by the same code (``bench.rouge``).
-Prints a table, writes per-cluster scores and timings as JSON and a chart as PNG.
+(``clusters/<id>/docs``, ``refs/0.txt``). Each cluster's folder of documents takes exactly the path of
+``storyline brief DOCS --whole-pile --no-deep --words N``: ``ingest.read_inputs`` then
+``pipeline.brief_articles`` (clean, analyze, syndicated copies, brief), so the figures are the product's.
+In the same run the baselines (Lead, round-robin Lead, sumy LexRank and TextRank with our own tokenizer)
+take the same path with their summarizer, and on DUC 2004 the 13 published systems in ``peers/`` are
+scored by the same code (``bench.rouge``). Prints a table, writes per-cluster scores and timings as JSON
+and a chart as PNG.
 
 Summary length: DUC 2004 uses its task's fixed 100 words. Multi-News uses ``length_for_input``, a
 rule of the input's size stated below, never the reference's length; every system gets the same budget.
@@ -20,30 +22,19 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from storyline.analyze import analyze_articles, default_analyzer
-from storyline.bench.cluster import load_dataset
+from storyline.analyze import MemoryCache, default_analyzer
 from storyline.bench.rouge import duc_recall, multinews_f1
-from storyline.clean import clean_article
-from storyline.models import AnalyzedArticle
-from storyline.summarize import length_for_input, summarize
+from storyline.ingest import read_inputs
+from storyline.pipeline import brief_articles
+from storyline.summarize import length_for_input, summarizers
 
 log = logging.getLogger(__name__)
 
 DUC_WORDS = 100
 
 
-# --- systems: every system is a method of storyline.summarize's registry, so the bench and the CLI ------
-# --- share one code path; each takes the analyzed articles of a cluster and a word budget -------------------
-
-
-def _registry_system(method: str):
-    def run(articles: list[AnalyzedArticle], budget: int) -> list[str]:
-        return [s.text for s in summarize(articles, budget, method=method).sentences]
-
-    return run
-
-
-SYSTEMS = {name: _registry_system(name) for name in ("storyline", "lead", "round-robin-lead", "lexrank", "textrank")}
+# Every system is a summarizer of storyline.summarize's registry, run through the path `storyline brief` takes.
+SYSTEMS = ("storyline", "lead", "round-robin-lead", "lexrank", "textrank")
 
 
 # --- the harness ------------------------------------------------------------------------------------------
@@ -53,15 +44,21 @@ def is_duc(root: Path) -> bool:
     return any((p / "peers").is_dir() for p in root.iterdir() if p.is_dir())
 
 
-def references(root: Path, cluster: str) -> list[str]:
-    folder = (root / cluster / "refs") if is_duc(root) else (root / "clusters" / cluster / "refs")
-    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+def cluster_folders(root: Path) -> list[Path]:
+    """Each cluster's folder (holding docs/ and refs/), sorted by name."""
+    parent = root if is_duc(root) else root / "clusters"
+    return sorted(p for p in parent.iterdir() if (p / "docs").is_dir())
+
+
+def references(folder: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((folder / "refs").glob("*.txt"))]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="duc2004 or multinews_val200 directory")
     parser.add_argument("--words", type=int, help="summary length (default: 100 on DUC 2004, length_for_input on Multi-News)")
-    parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, of: {', '.join(SYSTEMS)}")
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help=f"comma-separated summarizers (default {','.join(SYSTEMS)}; any of: {', '.join(summarizers.names())})")
     parser.add_argument("--limit", type=int, help="only the first K clusters (sorted by name)")
     parser.add_argument("--json", type=Path, default=Path("bench-results/summarize.json"), help="results file")
     parser.add_argument("--chart", type=Path, help="chart file (default: the JSON path with .png)")
@@ -70,32 +67,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def evaluate(dataset: Path, *, systems: list[str], words: int | None = None, limit: int | None = None) -> dict:
     """Score the systems (and DUC's published peers) on a data set; returns the results as a dict."""
     duc = is_duc(dataset)
-    by_cluster: dict[str, list] = defaultdict(list)
-    for article, cluster in load_dataset(dataset):
-        by_cluster[cluster].append(article)
-    clusters = sorted(by_cluster)[:limit] if limit else sorted(by_cluster)
-
+    folders = cluster_folders(dataset)[:limit] if limit else cluster_folders(dataset)
     analyzer = default_analyzer()
-    start = time.perf_counter()
-    all_articles = [a for c in clusters for a in by_cluster[c]]
-    analyzed = {a.id: a for a in analyze_articles([clean_article(a) for a in all_articles], analyzer)}
-    analysis_seconds = time.perf_counter() - start
-
+    cache = MemoryCache()  # each article is analyzed once, by the first system; the others read it
     per_cluster: dict[str, dict] = {name: {} for name in systems}
     seconds: dict[str, float] = defaultdict(float)
-    for cluster in clusters:
-        articles = [analyzed[a.id] for a in by_cluster[cluster]]
-        refs = references(dataset, cluster)
-        budget = words or (DUC_WORDS if duc else length_for_input(sum(len(a.text.split()) for a in by_cluster[cluster])))
+    analysis_seconds = 0.0
+    for folder in folders:
+        ingested = read_inputs([folder / "docs"])
+        refs = references(folder)
+        budget = words or (DUC_WORDS if duc else length_for_input(sum(len(a.text.split()) for a in ingested.articles)))
         for name in systems:
-            start = time.perf_counter()
-            sentences = SYSTEMS[name](articles, budget)
-            seconds[name] += time.perf_counter() - start
-            per_cluster[name][cluster] = _score(sentences, refs, duc) | {"words": sum(len(s.split()) for s in sentences)}
+            run = brief_articles(ingested.articles, input_name=str(folder), words=budget, analyzer=analyzer,
+                                 cache=cache, deep=False, whole_pile=True, summarizer=name)
+            sentences = [s.text for s in run.briefing.summary.sentences]
+            seconds[name] += run.timings["brief"]
+            analysis_seconds += run.timings["analyze"] + run.timings["clean"]
+            per_cluster[name][folder.name] = _score(sentences, refs, duc) | {"words": sum(len(s.split()) for s in sentences)}
         if duc:
-            for peer in sorted((dataset / cluster / "peers").glob("*.txt")):
+            for peer in sorted((folder / "peers").glob("*.txt")):
                 text = peer.read_text(encoding="utf-8")
-                per_cluster.setdefault(f"peer:{peer.stem}", {})[cluster] = _score(text.splitlines(), refs, duc)
+                per_cluster.setdefault(f"peer:{peer.stem}", {})[folder.name] = _score(text.splitlines(), refs, duc)
 
     def mean(name: str, metric: str) -> float:
         values = [scores[metric] for scores in per_cluster[name].values()]
@@ -104,17 +96,18 @@ def evaluate(dataset: Path, *, systems: list[str], words: int | None = None, lim
     metrics = ["rouge1", "rouge2"] if duc else ["rouge1", "rouge2", "rougeL", "rougeLsum"]
     summary = {
         name: {m: mean(name, m) for m in metrics}
-        | ({"ms_per_cluster": 1000 * seconds[name] / len(clusters)} if name in seconds else {})
+        | ({"ms_per_cluster": 1000 * seconds[name] / len(folders)} if name in seconds else {})
         for name in per_cluster
     }
     # storyline's own time includes its share of the analysis (embeddings, entities), which it needs.
     summary["storyline"]["ms_per_cluster_with_analysis"] = (
-        summary["storyline"]["ms_per_cluster"] + 1000 * analysis_seconds / len(clusters)
+        summary["storyline"]["ms_per_cluster"] + 1000 * analysis_seconds / len(folders)
     ) if "storyline" in summary else None
     return {
-        "dataset": str(dataset), "layout": "duc2004" if duc else "multinews", "clusters": len(clusters),
+        "dataset": str(dataset), "layout": "duc2004" if duc else "multinews", "clusters": len(folders),
         "scoring": "ROUGE-1.5.5 -l 100 -m -f A recall" if duc else "rouge-score F1, stemmed",
         "length_rule": f"{words} words" if words else ("100 words" if duc else "length_for_input: clip(0.5 * input words, 100, 300)"),
+        "path": "storyline brief DOCS --whole-pile --no-deep (ingest.read_inputs + pipeline.brief_articles)",
         "analysis_seconds": analysis_seconds, "summary": summary, "per_cluster": per_cluster,
     }
 
@@ -169,11 +162,11 @@ def draw_chart(result: dict, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    unknown = set(systems) - set(SYSTEMS)
+    unknown = set(systems) - set(summarizers.names())
     if unknown:
         from storyline.errors import ConfigError
 
-        raise ConfigError(f"unknown system(s) {', '.join(sorted(unknown))}", fix=f"choose from {', '.join(SYSTEMS)}")
+        raise ConfigError(f"unknown system(s) {', '.join(sorted(unknown))}", fix=f"choose from {', '.join(summarizers.names())}")
     result = evaluate(args.dataset, systems=systems, words=args.words, limit=args.limit)
     print_table(result)
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,193 @@
+"""Learned sentence salience: which source sentences carry a story, learned from open news data.
+
+The hand-set summarizer (``storyline``, :class:`~storyline.summarize.ConceptCoverageSummarizer`) weighs
+concepts by how many independent sources use them; that weighting reached its limit (an exact ILP over
+the same weights did not help). Here every candidate sentence gets features a reader of the cluster
+could compute (:func:`sentence_features`: where it stands in its article, its length, how central it is
+in the cluster, how many independent sources say something like it, with syndicated copies counted
+once, the concept weights, the voice it speaks in, the numbers, dates and names it carries, and the
+sentence embedding itself), and a gradient-boosted model shipped in the package
+(``storyline/data/salience.lgb.txt``, trained by ``storyline train salience`` on Multi-News *train*
+clusters only) maps them to a salience score. :class:`LearnedSalienceSummarizer` then fills the word
+budget with the most salient sentences, never one too close in meaning to a sentence already chosen,
+and shows them in story order, each with its citations, as the hand-set method does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from storyline.attribution import ATTRIBUTED, OPINION, QUOTE_PATTERN, classify_sentence
+from storyline.models import AnalyzedArticle, Summary
+from storyline.standalone import NOT_A_SENTENCE, REFERS_BACK, context_need
+from storyline.summarize import (
+    SAME_CONTENT_COSINE,
+    STOPWORDS,
+    _Candidate,
+    candidates_of,
+    cite,
+    concept_weights,
+    is_caseless,
+    story_order_key,
+    summarizers,
+)
+
+MODEL_NAME = "salience"
+FORMAT_VERSION = 1
+EMBEDDING_DIMENSIONS = 384  # all-MiniLM-L6-v2; the model's embedding features are its coordinates
+SUPPORT_COSINE = 0.6  # a sentence of another source this close says much the same thing
+LEAD_SENTENCES = 2  # an article's lead, for "close to what the leads say"
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+SCALAR_FEATURES = (
+    "position", "relative_position", "is_first", "paragraph", "words", "article_sentences", "article_words",
+    "cluster_articles", "independent_sources", "cluster_candidates",
+    "centroid_cosine", "article_centroid_cosine", "max_cosine_other_sources", "mean_best_cosine_other_sources",
+    "supporting_sources_share", "supporting_sources", "lead_cosine", "degree",
+    "concept_weight", "concept_weight_per_word", "concepts_shared_share", "word_article_share",
+    "content_word_share", "attributed", "opinion", "has_quote", "quote_share", "refers_back", "not_a_sentence",
+    "numbers", "caseless", "capitalised_share",
+) + tuple(f"entities_{label.lower()}" for label in ENTITY_LABELS)
+FEATURES = SCALAR_FEATURES + tuple(f"embedding_{i}" for i in range(EMBEDDING_DIMENSIONS))
+
+
+@dataclass
+class ClusterFeatures:
+    """The candidate sentences of one cluster and their feature rows (one row per candidate)."""
+
+    candidates: list[_Candidate]
+    rows: np.ndarray  # float64, shape (len(candidates), len(FEATURES))
+    vectors: np.ndarray  # the candidates' sentence embeddings, for redundancy
+
+
+def _cosines_to_sources(vectors: np.ndarray, source_ids: np.ndarray, all_vectors: np.ndarray,
+                        all_sources: np.ndarray, n_sources: int) -> np.ndarray:
+    """(candidates x sources) matrix of each candidate's best cosine with any sentence of each source."""
+    similarity = vectors @ all_vectors.T
+    best = np.full((len(vectors), n_sources), -1.0)
+    for source in range(n_sources):
+        columns = all_sources == source
+        if columns.any():
+            best[:, source] = similarity[:, columns].max(axis=1)
+    best[np.arange(len(vectors)), source_ids] = np.nan  # a sentence's own source is not support
+    return best
+
+
+def sentence_features(articles: list[AnalyzedArticle], source_of: Mapping[str, str]) -> ClusterFeatures:
+    """Feature rows for every summary candidate of a cluster (see :data:`FEATURES`)."""
+    candidates = candidates_of(articles)
+    if not candidates:
+        return ClusterFeatures([], np.zeros((0, len(FEATURES))), np.zeros((0, EMBEDDING_DIMENSIONS), np.float32))
+    source_keys = sorted({source_of.get(a.id, a.article.outlet) for a in articles})
+    source_index = {key: i for i, key in enumerate(source_keys)}
+    n_sources = len(source_keys)
+    sentence_source = np.array([source_index[source_of.get(a.id, a.article.outlet)]
+                                for a in articles for _ in a.sentences], dtype=int)
+    all_vectors = np.vstack([a.embeddings for a in articles if len(a.sentences)]).astype(np.float32)
+    lead_vectors = np.vstack([a.embeddings[:LEAD_SENTENCES] for a in articles if len(a.sentences)])
+    lead_sources = np.array([source_index[source_of.get(a.id, a.article.outlet)]
+                             for a in articles for _ in range(min(LEAD_SENTENCES, len(a.sentences)))], dtype=int)
+
+    vectors = np.vstack([c.vector for c in candidates]).astype(np.float32)
+    candidate_source = np.array([source_index[source_of.get(c.article.id, c.article.article.outlet)]
+                                 for c in candidates], dtype=int)
+    centroid = all_vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) + 1e-9
+    per_source = _cosines_to_sources(vectors, candidate_source, all_vectors, sentence_source, n_sources)
+    lead_best = _cosines_to_sources(vectors, candidate_source, lead_vectors, lead_sources, n_sources)
+    others = max(n_sources - 1, 1)
+    with np.errstate(invalid="ignore"):
+        max_other = np.nan_to_num(np.nanmax(per_source, axis=1), nan=0.0) if n_sources > 1 else np.zeros(len(candidates))
+        mean_other = np.nan_to_num(np.nanmean(per_source, axis=1), nan=0.0) if n_sources > 1 else np.zeros(len(candidates))
+        lead = np.nan_to_num(np.nanmax(lead_best, axis=1), nan=0.0) if n_sources > 1 else np.zeros(len(candidates))
+    supporting = np.nansum(per_source >= SUPPORT_COSINE, axis=1)
+    degree = ((vectors @ all_vectors.T) >= 0.5).sum(axis=1) / len(all_vectors)
+
+    weights = concept_weights(candidates, source_of)
+    article_words: dict[str, set[str]] = {a.id: set(_TOKEN.findall(a.cleaned.text.lower())) - STOPWORDS for a in articles}
+    caseless = {a.id: is_caseless(a) for a in articles}
+    article_centroid = {}
+    for a in articles:
+        if len(a.sentences):
+            mean = a.embeddings.mean(axis=0)
+            article_centroid[a.id] = mean / (np.linalg.norm(mean) + 1e-9)
+    entity_counts = {a.id: a.entities_by_sentence() for a in articles}
+
+    rows = np.zeros((len(candidates), len(FEATURES)))
+    for i, c in enumerate(candidates):
+        article = c.article
+        n = max(len(article.sentences), 1)
+        sentence = article.sentences[c.index]
+        tokens = _TOKEN.findall(c.text.lower())
+        content = [t for t in tokens if t not in STOPWORDS]
+        concept_total = sum(weights.get(concept, 0.0) for concept in c.concepts)
+        shared = sum(1 for concept in c.concepts if concept in weights)
+        word_share = (np.mean([sum(1 for words in article_words.values() if t in words) for t in set(content)])
+                      / len(articles)) if content else 0.0
+        voice = classify_sentence(c.text)
+        need = context_need(c.text)
+        quoted = sum(len(m.group(0)) for m in QUOTE_PATTERN.finditer(c.text))
+        words_after_first = c.text.split()[1:]
+        capitalised = sum(w[:1].isupper() for w in words_after_first) / max(len(words_after_first), 1)
+        labels = [e.label for e in entity_counts[article.id].get(c.index, [])]
+        row = [
+            c.index, c.index / n, float(c.index == 0), sentence.paragraph, c.words, len(article.sentences),
+            len(article.cleaned.text.split()),
+            len(articles), n_sources, len(candidates),
+            float(c.vector @ centroid), float(c.vector @ article_centroid[article.id]), max_other[i], mean_other[i],
+            supporting[i] / others, supporting[i], lead[i], degree[i],
+            concept_total, concept_total / c.words, shared / max(len(c.concepts), 1), word_share,
+            len(content) / max(len(tokens), 1), float(voice == ATTRIBUTED), float(voice == OPINION),
+            float(quoted > 0), quoted / max(len(c.text), 1), float(need == REFERS_BACK), float(need == NOT_A_SENTENCE),
+            len(_NUMBER.findall(c.text)), float(caseless[article.id]), capitalised,
+        ] + [labels.count(label) for label in ENTITY_LABELS]
+        rows[i, : len(SCALAR_FEATURES)] = row
+    rows[:, len(SCALAR_FEATURES):] = vectors[:, :EMBEDDING_DIMENSIONS]
+    return ClusterFeatures(candidates, rows, vectors)
+
+
+def select(features: ClusterFeatures, scores: np.ndarray, word_budget: int) -> list[int]:
+    """Indices of the candidates chosen: most salient first while they fit, never one that says what a
+    chosen sentence already says (embedding cosine at or above SAME_CONTENT_COSINE)."""
+    chosen: list[int] = []
+    used = 0
+    for i in np.argsort(-scores, kind="stable"):
+        c = features.candidates[i]
+        if used + c.words > word_budget:
+            continue
+        if chosen and float(np.max(features.vectors[chosen] @ features.vectors[i])) >= SAME_CONTENT_COSINE:
+            continue
+        chosen.append(int(i))
+        used += c.words
+    return chosen
+
+
+def load_salience_model():
+    from storyline.learned import load_model
+
+    return load_model(MODEL_NAME, features=FEATURES, format_version=FORMAT_VERSION)
+
+
+class LearnedSalienceSummarizer:
+    """Most salient sentences first (the shipped model's scores), under the budget, without repeats."""
+
+    name = "learned"
+
+    def __init__(self, model=None):
+        self.model = model or load_salience_model()
+
+    def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
+        features = sentence_features(articles, source_of)
+        scores = self.model.predict(features.rows)
+        chosen = [features.candidates[i] for i in select(features, scores, word_budget)]
+        chosen.sort(key=lambda c: story_order_key(c.article, c.index))
+        return Summary(tuple(cite(c, features.candidates) for c in chosen), word_budget)
+
+
+summarizers.register("learned")(LearnedSalienceSummarizer)

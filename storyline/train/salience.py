@@ -1,0 +1,205 @@
+"""``storyline train salience DATA``: learn sentence salience from Multi-News *train* clusters.
+
+Each cluster's documents take the path ``storyline brief`` takes (``ingest.read_inputs`` then
+``pipeline.analyze_pile``: clean, analyze, syndicated copies), so the model learns from the sentences a
+brief sees. Every candidate sentence gets :func:`storyline.salience.sentence_features` and a label from
+the cluster's reference summary (how much of the reference's words and word pairs the sentence carries,
+per word it costs: what a budgeted summary wants most). A LightGBM regressor learns the label; a share of
+the clusters is held out, and on it the learned summarizer and the hand-set one are scored end to end
+(rouge-score F1 at the benchmark's length rule) for the model card. Only the training split is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from storyline.salience import FEATURES, FORMAT_VERSION, MODEL_NAME, ClusterFeatures, select, sentence_features
+
+log = logging.getLogger(__name__)
+
+HOLD_OUT = 0.1  # share of the clusters kept out of training, to score the model on
+SEED = 20261202
+PARAMETERS = {
+    "objective": "regression",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.5,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "seed": SEED,
+    "deterministic": True,
+    "num_threads": 2,
+}
+ROUNDS = 400
+
+
+@dataclass
+class TrainingCluster:
+    name: str
+    features: ClusterFeatures
+    articles: list  # the analyzed articles, as the summarizer receives them
+    sources: dict[str, str]  # article id -> independent source (copies share one)
+    reference: str
+    budget: int  # the benchmark's length rule for this cluster
+
+
+def _tokens(text: str) -> list[str]:
+    """rouge-score's tokens: lower-cased alphanumeric runs, Porter-stemmed when longer than 3."""
+    from storyline.bench.rouge import _NON_ALNUM, _stem
+
+    return [_stem(t) if len(t) > 3 else t for t in _NON_ALNUM.sub(" ", text.lower()).split()]
+
+
+def _ngrams(tokens: list[str], n: int) -> Counter:
+    return Counter(tuple(tokens[i: i + n]) for i in range(len(tokens) - n + 1))
+
+
+def sentence_labels(cluster: TrainingCluster) -> np.ndarray:
+    """Per candidate: the share of its unigrams and bigrams found in the reference (clipped counts),
+    averaged: the value per word a budgeted summary gets from the sentence."""
+    reference = _tokens(cluster.reference)
+    ref1, ref2 = _ngrams(reference, 1), _ngrams(reference, 2)
+    labels = np.zeros(len(cluster.features.candidates))
+    for i, c in enumerate(cluster.features.candidates):
+        tokens = _tokens(c.text)
+        one, two = _ngrams(tokens, 1), _ngrams(tokens, 2)
+        p1 = sum(min(n, ref1[g]) for g, n in one.items()) / max(sum(one.values()), 1)
+        p2 = sum(min(n, ref2[g]) for g, n in two.items()) / max(sum(two.values()), 1)
+        labels[i] = (p1 + p2) / 2
+    return labels
+
+
+def training_clusters(root: Path, *, limit: int | None = None, cache=None, analyzer=None,
+                      progress=None) -> Iterator[TrainingCluster]:
+    """The clusters of a Multi-News layout directory, each read and analyzed as a brief would."""
+    from storyline.analyze import default_analyzer
+    from storyline.bench.summarize import cluster_folders, references
+    from storyline.brief import independent_sources
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import NoArticlesError, analyze_pile, copy_keys
+    from storyline.summarize import length_for_input
+
+    analyzer = analyzer or default_analyzer()
+    folders = cluster_folders(root)[:limit] if limit else cluster_folders(root)
+    for folder in folders:
+        ingested = read_inputs([folder / "docs"])
+        if progress:
+            progress.update(1)
+        try:
+            analyzed, copies = analyze_pile(ingested.articles, ingested.errors, input_name=str(folder),
+                                            analyzer=analyzer, cache=cache)
+        except NoArticlesError:
+            continue  # every document boilerplate only: nothing a brief would summarize
+        sources = independent_sources(analyzed, copy_keys(copies)["source_of"])
+        features = sentence_features(analyzed, sources)
+        if not features.candidates:
+            continue
+        budget = length_for_input(sum(len(a.text.split()) for a in ingested.articles))
+        yield TrainingCluster(folder.name, features, analyzed, sources, references(folder)[0], budget)
+
+
+def split_clusters(clusters: list[TrainingCluster], hold_out: float = HOLD_OUT) -> tuple[list, list]:
+    """(train, held out), by a seeded shuffle of the cluster names (the same split every run)."""
+    names = sorted(c.name for c in clusters)
+    random.Random(SEED).shuffle(names)
+    held = set(names[: max(1, round(hold_out * len(names)))])
+    return [c for c in clusters if c.name not in held], [c for c in clusters if c.name in held]
+
+
+def fit(clusters: list[TrainingCluster], rounds: int = ROUNDS, parameters: dict | None = None):
+    import lightgbm
+
+    rows = np.vstack([c.features.rows for c in clusters])
+    labels = np.concatenate([sentence_labels(c) for c in clusters])
+    data = lightgbm.Dataset(rows, labels, feature_name=list(FEATURES), free_raw_data=True)
+    return lightgbm.train(parameters or PARAMETERS, data, num_boost_round=rounds)
+
+
+def score_held_out(clusters: list[TrainingCluster], booster) -> dict[str, dict[str, float]]:
+    """rouge-score F1 (stemmed) on the held-out clusters: the learned selection against the hand-set
+    summarizer, each at the benchmark's length rule."""
+    from storyline.bench.rouge import multinews_f1
+    from storyline.summarize import summarizers
+
+    hand_set = summarizers.create("storyline")
+    totals: dict[str, Counter] = {"learned": Counter(), "storyline": Counter()}
+    for cluster in clusters:
+        features = cluster.features
+        chosen = select(features, booster.predict(features.rows, num_threads=1), cluster.budget)
+        learned = [features.candidates[i].text for i in chosen]
+        ours = [s.text for s in hand_set.summarize(cluster.articles, cluster.budget, cluster.sources).sentences]
+        totals["learned"].update(multinews_f1(learned, cluster.reference))
+        totals["storyline"].update(multinews_f1(ours, cluster.reference))
+    return {name: {metric: round(100 * value / len(clusters), 2) for metric, value in total.items()}
+            for name, total in totals.items()}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", type=Path, metavar="TRAIN_DIR", help="Multi-News train directory (clusters/<id>/docs, refs)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the model and its card (default: the package's data folder)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first K clusters by name")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"boosting rounds (default {ROUNDS})")
+    parser.add_argument("--cache", type=Path, default=None, metavar="STORE_FILE",
+                        help="keep the analyzed articles in this store file and reuse them on later runs")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from storyline.bench.cluster import StoreCache
+    from storyline.bench.summarize import cluster_folders
+    from storyline.errors import ConfigError
+    from storyline.learned import MODEL_DIR, ModelCard, save_model
+    from storyline.store import Store
+
+    if not (args.data / "clusters").is_dir():
+        raise ConfigError("not a Multi-News layout directory (no clusters/ folder)", input=str(args.data),
+                          fix="give ../shared/data/multinews_train3000")
+    start = time.perf_counter()
+    store = Store(args.cache) if args.cache else None
+    total = min(args.limit or 10**9, len(cluster_folders(args.data)))
+    with tqdm(total=total, unit="cluster", desc="features", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        clusters = list(training_clusters(args.data, limit=args.limit, cache=StoreCache(store) if store else None,
+                                          progress=bar))
+    if store:
+        store.close()
+    feature_seconds = time.perf_counter() - start
+    train, held_out = split_clusters(clusters)
+    print(f"{len(clusters)} clusters ({sum(len(c.features.candidates) for c in clusters)} candidate sentences) "
+          f"in {feature_seconds:.0f} s; training on {len(train)}, scoring on {len(held_out)} held out", file=sys.stderr)
+    booster = fit(train, args.rounds)
+    scores = score_held_out(held_out, booster)
+    seconds = time.perf_counter() - start
+    card = ModelCard(
+        name=MODEL_NAME, format_version=FORMAT_VERSION, features=list(FEATURES),
+        objective="LightGBM regression of each candidate sentence's reference n-gram precision "
+                  "(mean of unigram and bigram precision against the cluster's reference summary)",
+        trained_on=f"{args.data.name}: {len(train)} Multi-News train clusters ({HOLD_OUT:.0%} held out, seed {SEED})",
+        trained_at=date.today().isoformat(),
+        command=f"storyline train salience {args.data}" + (f" --limit {args.limit}" if args.limit else "")
+                + (f" --rounds {args.rounds}" if args.rounds != ROUNDS else ""),
+        settings={"lightgbm": PARAMETERS, "rounds": args.rounds, "hold_out": HOLD_OUT},
+        scores={"held_out_clusters": len(held_out), "rouge_f1_at_length_for_input": scores},
+        training_seconds=round(seconds, 1),
+        notes="Sentence salience for storyline's learned summarizer (storyline.salience). Trained only on "
+              "the Multi-News train split; never on multinews_val200 or DUC 2004, which stay the dev sets.",
+    )
+    written = save_model(booster, card, args.out or MODEL_DIR)
+    print(f"held out ({len(held_out)} clusters), rouge-score F1: " + "; ".join(
+        f"{name} R-1 {s['rouge1']:.2f} R-2 {s['rouge2']:.2f}" for name, s in scores.items()))
+    print(f"trained in {seconds:.0f} s; wrote " + ", ".join(map(str, written)))
+    return 0
