@@ -18,6 +18,7 @@ from pathlib import Path
 
 from storyline import __version__
 from storyline.errors import ConfigError, StorylineError
+from storyline.render import plural
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
@@ -58,6 +59,19 @@ def report_input_errors(errors) -> None:
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE", help="the store (default: $STORYLINE_DB or ~/.local/share/storyline/storyline.db)")
+
+
+def add_fetch_policy_argument(parser: argparse.ArgumentParser, who: str = "fetch") -> None:
+    parser.add_argument("--allow-private-urls", action="store_true",
+                        help=f"{who} URLs on private, loopback, link-local and other non-public addresses "
+                             "(refused by default, redirects and feed entries included)")
+
+
+def fetch_policy(args: argparse.Namespace):
+    """The one address policy every fetch of this command receives (``--allow-private-urls``)."""
+    from storyline.fetch import ALLOW_PRIVATE, PUBLIC_ONLY
+
+    return ALLOW_PRIVATE if args.allow_private_urls else PUBLIC_ONLY
 
 
 def open_store(args: argparse.Namespace):
@@ -114,9 +128,9 @@ def run_brief(args: argparse.Namespace) -> int:
         raise
     report_input_errors(run.errors)
     if run.other_stories:
-        others = "; ".join(f"“{headline}” ({n} article{'s' if n != 1 else ''})" for headline, n in run.other_stories)
+        others = "; ".join(f"“{headline}” ({plural(n, 'article')})" for headline, n in run.other_stories)
         print(f"storyline: note: the pile holds {len(run.other_stories) + 1} stories; this briefs the biggest "
-              f"({len(run.briefing.sources)} articles). Not briefed: {others}. Brief them with `storyline ingest` "
+              f"({plural(len(run.briefing.sources), 'article')}). Not briefed: {others}. Brief them with `storyline ingest` "
               "and `storyline brief --story ID`, or all as one with --whole-pile.", file=sys.stderr)
     write_output(render(run.briefing, args.format), args.output)
     return EXIT_PARTIAL if run.errors else EXIT_OK
@@ -153,6 +167,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", action="store_true", help="treat every URL as a feed")
     parser.add_argument("--field", action="append", metavar="OURS=THEIRS", help="map a JSONL/CSV column, e.g. text=body")
     add_db_argument(parser)
+    add_fetch_policy_argument(parser)
     parser.add_argument("--executor", choices=("local", "dask"), default="local",
                         help="where reading and analysis run: in this process (default), or on Dask "
                              "(files and dumps only; needs storyline[scale])")
@@ -170,12 +185,17 @@ def progress_bar(total: int | None = None, unit: str = "article"):
     return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
 
 
+def report_counts(report) -> str:
+    """"3 new, 1 already stored, 1 error; 2 stories touched" for ingest and each watch poll."""
+    return (f"{report.new} new, {report.already_stored} already stored, {plural(len(report.errors), 'error')}; "
+            f"{plural(len(report.stories_touched), 'story', 'stories')} touched")
+
+
 def report_ingest(report, total: int, path) -> int:
-    print(
-        f"{report.new} new, {report.already_stored} already stored, {len(report.errors)} errors; "
-        f"{len(report.stories_touched)} stories touched; {total} articles in {path}",
-        file=sys.stderr,
-    )
+    """The summing-up line; exit 1 when some inputs were skipped, 2 when nothing could be read at all."""
+    print(f"{report_counts(report)}; {plural(total, 'article')} in {path}", file=sys.stderr)
+    if report.errors and not (report.new or report.already_stored):
+        return EXIT_FAILED
     return EXIT_PARTIAL if report.errors else EXIT_OK
 
 
@@ -189,7 +209,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         raise ConfigError("--scheduler and --partition-size need --executor dask")
     with open_store(args) as store, progress_bar() as bar:
         report = ingest_into_store(
-            iter_sources(args.inputs, store, fields=fields, feeds=args.feed),
+            iter_sources(args.inputs, store, fields=fields, feeds=args.feed, policy=fetch_policy(args)),
             store,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
             on_article=lambda article: bar.update(1),
@@ -225,6 +245,7 @@ def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--every", default="10m", metavar="INTERVAL", help="time between polls: 30s, 10m, 1h (default 10m)")
     parser.add_argument("--max-polls", type=int, default=None, metavar="N", help="stop after N rounds (default: run until stopped)")
     add_db_argument(parser)
+    add_fetch_policy_argument(parser)
 
 
 def parse_interval(text: str) -> float:
@@ -244,12 +265,11 @@ def run_watch(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         while True:
             report = ingest_into_store(
-                iter_sources(args.feeds, store, feeds=True), store,
+                iter_sources(args.feeds, store, feeds=True, policy=fetch_policy(args)), store,
                 on_error=lambda error: print(f"storyline: error: {error.one_line()}", file=sys.stderr),
             )
             polls += 1
-            print(f"poll {polls}: {report.new} new, {report.already_stored} already stored, "
-                  f"{len(report.errors)} errors; {len(report.stories_touched)} stories touched", file=sys.stderr)
+            print(f"poll {polls}: {report_counts(report)}", file=sys.stderr)
             if args.max_polls is not None and polls >= args.max_polls:
                 return EXIT_OK
             clock.sleep(interval)
@@ -298,7 +318,7 @@ def run_doctor(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         integrity = store.integrity_check()
-        print(f"store: {store.path} (schema {store.schema_version}, {store.count_articles()} articles)")
+        print(f"store: {store.path} (schema {store.schema_version}, {plural(store.count_articles(), 'article')})")
         print(f"integrity: {integrity}")
         if integrity != "ok":
             print("storyline: error: the SQLite file is damaged; restore it from a backup "
@@ -333,15 +353,19 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--allowed-host", action="append", default=[], metavar="NAME[:PORT]",
+                        help="a host name readers open the server under (repeatable; .example.org means it and "
+                             "its subdomains); requests for other names get 400. Always allowed: the loopback names "
+                             "for a loopback --host, the address itself for another; --host 0.0.0.0 needs at least one")
     parser.add_argument("--read-only", action="store_true", help="no adding articles and no saving briefings")
-    parser.add_argument("--allow-private-urls", action="store_true",
-                        help="let readers add URLs on private, loopback and link-local addresses (refused by default)")
+    add_fetch_policy_argument(parser, who="let readers add")
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from storyline.web import serve
 
-    serve(args.db, host=args.host, port=args.port, read_only=args.read_only, allow_private_urls=args.allow_private_urls)
+    serve(args.db, host=args.host, port=args.port, read_only=args.read_only, fetch_policy=fetch_policy(args),
+          allowed_hosts=args.allowed_host)
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ when the page fails. Every failure is one :class:`InputError` naming the URL and
 Built on the standard library's ``http.client`` rather than httpx: fetching is a core feature
 (``storyline ingest URL``, ``storyline watch``) and httpx is only an optional extra; doing the
 redirect loop ourselves also gives separate connect/read timeouts and one place where every hop's
-scheme and address are checked (``check_address``, the hook for refusing private addresses).
+scheme and address are checked (``FetchPolicy.check``: non-public addresses are refused).
 """
 
 from __future__ import annotations
@@ -86,30 +86,65 @@ class FeedPoll:
     title: str = ""
 
 
-# --- the address hook -------------------------------------------------------------------------------
+# --- the address policy -----------------------------------------------------------------------------
 
 
-def check_address(url: str, host: str, port: int, *, allow_private: bool) -> str | None:
-    """Refuse hosts that resolve to private, loopback, link-local or reserved addresses.
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Which addresses a fetch may connect to: one value, given to every path that can start a fetch
+    (page URLs, feed URLs, the entries of a feed file or URL, every redirect hop).
 
-    Against server-side request forgery from a shared server (`storyline serve`): with ``allow_private``
-    True (the default for the command line, where the user fetches what they ask for, including
-    intranet sites) nothing is refused and None is returned. Otherwise every address the name resolves
-    to must be public, and the first is returned: the caller connects to that address, so a second DNS
-    answer (DNS rebinding) cannot swap in a private one. Called for the first URL and every redirect.
+    The default refuses every address that is not globally routable, on the command line as in
+    ``storyline serve``: a URL in a feed or a dump is data from elsewhere, and following it to an
+    intranet host or a cloud metadata address is server-side request forgery. ``allow_private=True``
+    (``--allow-private-urls``) lifts it, for a user who fetches their own intranet on purpose.
     """
-    if allow_private:
-        return None
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise InputError(f"host {host!r} not found ({exc.strerror})", input=url) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
-                or address.is_multicast or address.is_unspecified:
-            raise InputError(f"refused: {host} is a private or local address ({address})", input=url)
-    return infos[0][4][0]
+
+    allow_private: bool = False
+
+    def check(self, url: str, host: str, port: int) -> str | None:
+        """The address to connect to, after checking every address ``host`` resolves to.
+
+        Returns None when nothing is checked (``allow_private``); otherwise every address must be public
+        and the first is returned: the caller connects to that address, so a second DNS answer (DNS
+        rebinding) cannot swap in a private one. Raises one InputError naming the URL.
+        """
+        if self.allow_private:
+            return None
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise InputError(f"host {host!r} not found ({exc.strerror})", input=url) from None
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0])
+            if not is_public_address(address):
+                raise InputError(f"refused: {host} is a private or local address ({address})", input=url,
+                                 fix="only public internet addresses are fetched; "
+                                     "--allow-private-urls lets the operator fetch private ones")
+        return infos[0][4][0]
+
+
+PUBLIC_ONLY = FetchPolicy()
+ALLOW_PRIVATE = FetchPolicy(allow_private=True)
+
+# Ranges that Python 3.11's ``is_global`` still counts as global (fixed in 3.12.4): 6to4 and the
+# local-use NAT64 prefix relay to IPv4 addresses of any kind (2002:7f00:1:: is 127.0.0.1 by 6to4).
+_NOT_GLOBAL_V6 = (ipaddress.ip_network("2002::/16"), ipaddress.ip_network("64:ff9b:1::/48"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: the IPv4 address is the last 32 bits
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for a globally routable unicast address (``is_global``, with the IPv6 forms that embed an
+    IPv4 address judged by that address): not private, loopback, link-local, carrier-grade NAT
+    (100.64.0.0/10), documentation, reserved, multicast, 6to4 or site-local."""
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return is_public_address(address.ipv4_mapped)
+        if address in _NAT64:
+            return is_public_address(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.is_site_local or any(address in network for network in _NOT_GLOBAL_V6):
+            return False
+    return address.is_global and not address.is_multicast
 
 
 # --- one request --------------------------------------------------------------------------------------
@@ -139,13 +174,14 @@ def fetch_url(
     accept: tuple[str, ...] | None = HTML_TYPES,
     etag: str | None = None,
     modified: str | None = None,
-    allow_private: bool = True,
+    policy: FetchPolicy = PUBLIC_ONLY,
 ) -> FetchedPage:
     """GET one URL within the bounds, following redirects; raises one InputError on any failure.
 
     ``timeout`` is (connect, read) seconds (read = the longest wait for the next bytes),
     ``total_timeout`` bounds the whole fetch, ``accept`` is the media types taken (None = any),
-    ``etag``/``modified`` make the request conditional (a 304 gives ``not_modified=True``).
+    ``etag``/``modified`` make the request conditional (a 304 gives ``not_modified=True``); ``policy``
+    says which addresses may be connected to, checked for the URL and for every redirect.
     """
     connect_timeout, read_timeout = _split_timeout(timeout)
     deadline = time.monotonic() + total_timeout
@@ -158,7 +194,7 @@ def fetch_url(
             raise InputError("URL has no host", input=url)
         secure = parts.scheme.lower() == "https"
         port = parts.port or (443 if secure else 80)
-        address = check_address(url, host, port, allow_private=allow_private)
+        address = policy.check(url, host, port)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity",  # no decompression bombs
                    "Accept": ", ".join(accept) + ", */*;q=0.1" if accept else "*/*"}
@@ -258,11 +294,10 @@ def fetch_article(
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
-    allow_private: bool = True,
+    policy: FetchPolicy = PUBLIC_ONLY,
 ) -> Article:
     """Fetch a news page and extract its article (``ingest.extract_html``); raises one InputError."""
-    page = fetch_url(url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
-                     allow_private=allow_private)
+    page = fetch_url(url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, policy=policy)
     if not page.body.strip():
         raise InputError("the page is empty", input=url)
     html, encoding = page.decoded()
@@ -345,15 +380,16 @@ def poll_feed(
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
-    allow_private: bool = True,
+    policy: FetchPolicy = PUBLIC_ONLY,
     max_seconds: float = MAX_POLL_SECONDS,
 ) -> FeedPoll:
     """Read an RSS/Atom feed (URL or local file) and return its new entries as articles.
 
     Entries whose link is in ``seen_urls`` are skipped. Each new entry is followed to its page and
-    extracted; when that fails the entry's own content is used and the failure is reported in
-    ``errors``. A 304 answer to the conditional request gives ``not_modified=True`` and no articles.
-    A feed that cannot be fetched or is not a feed is one error in ``errors`` (nothing is raised).
+    extracted, under ``policy`` as the feed itself (a feed file's entries too); when that fails the
+    entry's own content is used and the failure is reported in ``errors``. A 304 answer to the
+    conditional request gives ``not_modified=True`` and no articles. A feed that cannot be fetched or
+    is not a feed is one error in ``errors`` (nothing is raised).
     """
     import feedparser
 
@@ -362,7 +398,7 @@ def poll_feed(
     try:
         if urlparse(source).scheme.lower() in ("http", "https"):
             page = fetch_url(source, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
-                             accept=FEED_TYPES, etag=etag, modified=modified, allow_private=allow_private)
+                             accept=FEED_TYPES, etag=etag, modified=modified, policy=policy)
             if page.not_modified:
                 poll.not_modified = True
                 return poll
@@ -414,7 +450,7 @@ def poll_feed(
         if link:
             try:
                 poll.articles.append(fetch_article(link, timeout=timeout, max_bytes=max_bytes,
-                                                   max_redirects=max_redirects, allow_private=allow_private))
+                                                   max_redirects=max_redirects, policy=policy))
                 continue
             except InputError as exc:
                 page_error = exc

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlparse
@@ -306,16 +307,25 @@ def _map_fields(record: Mapping[str, object], fields: Mapping[str, str]) -> dict
     return mapped
 
 
+def _no_text_column(columns, fields: Mapping[str, str], where: str, whose: str = "the row") -> InputError | None:
+    """The error for a row (or a CSV/Parquet file, whose columns are the same in every row) that has no
+    column the text could be read from; None when it has one, or when --field maps the text."""
+    columns = list(columns)
+    if "text" in fields or not columns or {"text", *FIELD_ALIASES["text"]} & {str(c).lower() for c in columns}:
+        return None
+    return InputError(f"no article text: no 'text' column nor one of {', '.join(FIELD_ALIASES['text'])} "
+                      f"({whose} has: {', '.join(map(str, columns[:12]))})", input=where,
+                      fix="map the right column with --field text=COLUMN")
+
+
 def _article_or_error(
     record: Mapping[str, object], fields: Mapping[str, str], **article_options: str
 ) -> Article | InputError:
     """One dump row as an Article, or the error that makes it unusable (the dump goes on)."""
     mapped = _map_fields(record, fields)
-    if "text" not in fields and record and not {"text", *FIELD_ALIASES["text"]} & {str(c).lower() for c in record}:
-        columns = ", ".join(map(str, list(record)[:12]))
-        return InputError(f"no article text: no 'text' column nor one of {', '.join(FIELD_ALIASES['text'])} "
-                          f"(the row has: {columns})", input=article_options["source"],
-                          fix="map the right column with --field text=COLUMN")
+    missing = _no_text_column(record, fields, article_options["source"])
+    if missing:
+        return missing
     try:
         return make_article(mapped, **article_options)
     except InputError as exc:
@@ -344,6 +354,51 @@ def read_text_article(path: Path, raw: str, encoding: str = "utf-8") -> Article:
                         default_outlet=path.stem, encoding=encoding)
 
 
+# The page's own statement of its author, in the order tried: <meta name="author">, the New York Times'
+# "byl", Open Graph's article:author (when it is a name, not a profile URL), Dublin Core, Parse.ly,
+# Sailthru and schema.org's itemprop. trafilatura reads some of these but drops one-word names
+# ("Reuters", "Staff") and mangles others, so the page's own words come first.
+AUTHOR_META = ("author", "byl", "article:author", "og:article:author", "dc.creator", "dcterms.creator",
+               "parsely-author", "sailthru.author", "itemprop:author")
+
+
+class _HeadDone(Exception):
+    pass
+
+
+class _HeadMeta(HTMLParser):
+    """The <meta> tags of a page's head: (name, property or itemprop, lower case) -> their contents."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            raise _HeadDone  # the head is over: the rest of the page is not read
+        if tag == "meta":
+            found = dict(attrs)
+            itemprop = found.get("itemprop")
+            key = found.get("name") or found.get("property") or (f"itemprop:{itemprop}" if itemprop else None)
+            if key and (found.get("content") or "").strip():
+                self.values.setdefault(key.strip().lower(), []).append(" ".join(found["content"].split()))
+
+
+def meta_author(html: str) -> str | None:
+    """The author a page declares in its <meta> tags (``AUTHOR_META``), several joined by ", "; None when none."""
+    parser = _HeadMeta()
+    try:
+        parser.feed(html[:200_000])  # a head is a few KB; a page without <body> is not read to its end
+    except _HeadDone:
+        pass
+    for key in AUTHOR_META:
+        names = [re.sub(r"^by\s+", "", value, flags=re.IGNORECASE) for value in parser.values.get(key, [])
+                 if "://" not in value and not value.startswith("@")]
+        if names:
+            return ", ".join(dict.fromkeys(names))
+    return None
+
+
 def extract_html(
     html: str, *, source: str, url: str | None = None, default_outlet: str = "", encoding: str = "utf-8"
 ) -> Article:
@@ -370,7 +425,7 @@ def extract_html(
         "text": text,
         "url": page_url,
         "outlet": document.sitename or None,
-        "author": document.author,
+        "author": meta_author(html) or document.author,
         "published": document.date,
     }
     return make_article(record, source=source, raw=html, raw_format="html", encoding=encoding,
@@ -511,6 +566,10 @@ def _iter_csv_rows(
     if not fieldnames:
         yield InputError("the file is empty", input=str(path))
         return
+    missing = _no_text_column(fieldnames, fields, str(path), whose="its header")
+    if missing:  # the same in every row: one error for the file
+        yield missing
+        return
     rows = 0
     while True:
         line = lines.count + 1  # the row's first line: the csv module never reads ahead
@@ -553,6 +612,10 @@ def _iter_parquet(path: Path, fields: Mapping[str, str]) -> Iterator[Article | I
         table_file = parquet.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         yield InputError(f"not a readable Parquet file ({exc})", input=str(path))
+        return
+    missing = _no_text_column(table_file.schema_arrow.names, fields, str(path), whose="the table")
+    if missing:  # the same in every row: one error for the file
+        yield missing
         return
     row_number = 0
     batches = table_file.iter_batches(batch_size=1024)
@@ -603,10 +666,15 @@ def _is_project_file(path: Path) -> bool:
 
 def _expand(path: Path) -> Iterator[Path | InputError]:
     if path.is_dir():
+        found = False
         for child in sorted(path.rglob("*")):
             relative = child.relative_to(path).parts
             if child.is_file() and not any(part.startswith(".") for part in relative) and not _is_project_file(child):
+                found = True
                 yield child
+        if not found:
+            yield InputError("no article files in this directory", input=str(path),
+                             fix="hidden files and README/LICENSE files are not read")
     elif path.exists() or path.is_symlink():
         yield path
     else:

@@ -27,8 +27,10 @@ from storyline.brief import DEFAULT_WORDS, build_briefing, representative_headli
 from storyline.summarize import DEFAULT_SUMMARIZER
 from storyline.clean import clean_articles
 from storyline.errors import InputError, StorylineError
-from storyline.ingest import read_inputs
+from storyline.fetch import PUBLIC_ONLY, FetchPolicy, fetch_article, poll_feed
+from storyline.ingest import iter_articles, read_inputs
 from storyline.models import Article, Briefing
+from storyline.render import plural
 
 if TYPE_CHECKING:
     from storyline.cluster import Clusterer
@@ -404,13 +406,14 @@ def repair_store(store: "Store", analyzer: Analyzer | None = None, on_article=No
         with store.transaction():
             for table in ("analyses", "syndication", "story_articles"):
                 store.db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
-        done.append(f"dropped {problems['derived rows of missing articles']} rows of articles no longer stored")
+        dropped = plural(problems["derived rows of missing articles"], "row")
+        done.append(f"dropped {dropped} of articles no longer stored")
     analyzer = analyzer or default_analyzer()
     ids = store.article_ids_in_order()
     if problems["articles without an analysis"]:
         missing = [store.cleaned_article(i) for i in store.articles_without_analysis(analyzer.key)]
         analyze_articles(missing, analyzer, store)
-        done.append(f"analyzed {len(missing)} articles")
+        done.append(f"analyzed {plural(len(missing), 'article')}")
     story_problems = sum(n for name, n in problems.items()
                          if name not in ("articles without an analysis", "derived rows of missing articles"))
     if story_problems:
@@ -424,7 +427,7 @@ def repair_store(store: "Store", analyzer: Analyzer | None = None, on_article=No
                 store_article(store, article, analyzer.key, syndication, clusterer)
                 if on_article:
                     on_article(article)
-        done.append(f"rebuilt syndication groups and stories from {len(ids)} articles")
+        done.append(f"rebuilt syndication groups and stories from {plural(len(ids), 'article')}")
     return done
 
 
@@ -442,29 +445,26 @@ def looks_like_feed(source: str) -> bool:
 
 def iter_sources(
     inputs: Iterable[str], store: "Store", *, fields: Mapping[str, str] | None = None, feeds: bool = False,
-    allow_private: bool = True,
+    policy: FetchPolicy = PUBLIC_ONLY,
 ) -> Iterator["Article | InputError"]:
     """Articles from files and dumps, page URLs and RSS/Atom feeds (``feeds=True``: every URL is a feed).
 
-    ``allow_private=False`` (a shared server) refuses URLs that resolve to private or local addresses.
-    A feed is asked with the ETag / Last-Modified the store remembers for it, so an unchanged feed costs
-    one 304; entries whose page is already stored are skipped without fetching it.
+    ``policy`` says which addresses may be fetched (page URLs, feed URLs, the entries of every feed, a
+    feed file's included); the default refuses every non-public address. A feed is asked with the ETag /
+    Last-Modified the store remembers for it, so an unchanged feed costs one 304; entries whose page is
+    already stored are skipped without fetching it.
     """
-    from storyline.fetch import fetch_article, poll_feed
-    from storyline.ingest import iter_articles
-
     for source in inputs:
         if feeds or looks_like_feed(source):
             etag, modified = store.feed_state(source)
-            poll = poll_feed(source, etag=etag, modified=modified, seen_urls=store.known_urls(),
-                             allow_private=allow_private)
+            poll = poll_feed(source, etag=etag, modified=modified, seen_urls=store.known_urls(), policy=policy)
             yield from poll.errors
             yield from poll.articles
             if not poll.errors or poll.articles or poll.not_modified:
                 store.save_feed_state(source, poll.etag, poll.modified)
         elif is_url(source):
             try:
-                yield fetch_article(source, allow_private=allow_private)
+                yield fetch_article(source, policy=policy)
             except InputError as error:
                 yield error
         else:

@@ -56,6 +56,35 @@ class CitationIndex:
         return out
 
 
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """"1 article", "2 articles", "0 errors": every count a reader sees (CLI, Markdown, web) goes through here."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
+def human_date(value: str | datetime | date | None, *, with_time: bool = False) -> str:
+    """An ISO date or datetime as a reader writes it: "3 Mar 2025" (with_time: "3 Mar 2025, 09:30" when the
+    time of day is known, i.e. not midnight). An unreadable value is returned as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        moment = value if isinstance(value, (datetime, date)) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    text = f"{moment.day} {moment:%b %Y}"
+    if with_time and isinstance(moment, datetime) and (moment.hour, moment.minute) != (0, 0):
+        text += f", {moment:%H:%M}"
+    return text
+
+
+def html_date(value: str | None, with_time: bool = False):
+    """``human_date`` in a <time> element whose datetime attribute keeps the ISO value (for machines)."""
+    from markupsafe import Markup, escape
+
+    if not value:
+        return Markup('<span class="undated">undated</span>')
+    return Markup(f'<time datetime="{escape(value)}">{escape(human_date(value, with_time=with_time))}</time>')
+
+
 def _iso(value: datetime | date | None) -> str | None:
     if value is None:
         return None
@@ -135,8 +164,8 @@ def render_markdown(briefing: Briefing) -> str:
     data = briefing_to_dict(briefing)
     lines = [f"# {md_escape(data['headline'])}", ""]
     lines.append(
-        f"*{len(briefing.sources)} articles from {data['outlets']} outlets, "
-        f"{data['independent_sources']} independent; summary {data['summary']['words']} words.*"
+        f"*{plural(len(briefing.sources), 'article')} from {plural(data['outlets'], 'outlet')}, "
+        f"{data['independent_sources']} independent; summary {plural(data['summary']['words'], 'word')}.*"
     )
     lines += ["", "## Summary", ""]
     lines.append(" ".join(f"{md_escape(s['text'])} {cite_md(s['citations'])}" for s in data["summary"]["sentences"]))
@@ -147,7 +176,7 @@ def render_markdown(briefing: Briefing) -> str:
     lines += ["", "## Sources", "", "| outlet | headline | words kept | boilerplate removed |", "|---|---|---|---|"]
     for s in data["sources"]:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(s["removed_by_rule"].items()))
-        removed = f"{s['words_removed']} words" + (f" ({rules})" if rules else "")
+        removed = plural(s["words_removed"], "word") + (f" ({rules})" if rules else "")
         copy = " (syndicated copy group " + s["syndication_group"] + ")" if s.get("syndication_group") else ""
         lines.append(f"| {md_escape(s['outlet'])}{copy} | {md_escape(s['title'])} | {s['words_kept']} | {removed} |")
     lines += ["", "## Citations", ""]
@@ -161,6 +190,11 @@ def render_markdown(briefing: Briefing) -> str:
 
 # Markdown renderers of the deep-briefing sections, by section name: items (JSON form) -> lines.
 SECTION_MARKDOWN: dict[str, Any] = {}
+# The heading of each section, in Markdown and HTML alike (a section without one is shown capitalized).
+SECTION_TITLES = {
+    "timeline": "Timeline", "actors": "Actors", "quotes": "Who said what", "facts": "Corroboration",
+    "contradictions": "Contradictions and changes", "framing": "Framing by outlet",
+}
 
 
 # --- deep-briefing sections (Markdown): items are the JSON form, SentenceRefs as {"n": ...} ---------
@@ -174,9 +208,9 @@ def _refs_md(refs: list[dict[str, Any]] | dict[str, Any] | None) -> str:
 
 
 def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Timeline", ""]
+    lines = [f"## {SECTION_TITLES['timeline']}", ""]
     for e in items:
-        outlets = f" ({len(e['outlets'])} outlets)" if len(e["outlets"]) > 1 else ""
+        outlets = f" ({plural(len(e['outlets']), 'outlet')})" if len(e["outlets"]) > 1 else ""
         lines.append(f"- **{md_escape(e['date']['label'])}**: {md_escape(e['event'])} {_refs_md(e['citations'])}{outlets}")
     if any(not e["date"]["year_known"] for e in items):
         lines += [
@@ -188,7 +222,7 @@ def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _md_actors(items: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Actors", "", "| actor | kind | role | also written | mentions by outlet |", "|---|---|---|---|---|"]
+    lines = [f"## {SECTION_TITLES['actors']}", "", "| actor | kind | role | also written | mentions by outlet |", "|---|---|---|---|---|"]
     for a in items[:25]:
         role = f"{md_escape(a['role'])} {_refs_md(a['role_citation'])}" if a["role"] else ""
         mentions = ", ".join(f"{md_escape(o)} {n}" for o, n in a["mentions"].items())
@@ -200,25 +234,25 @@ def _md_actors(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _md_quotes(items: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Who said what", ""]
+    lines = [f"## {SECTION_TITLES['quotes']}", ""]
     for q in items:
         speaker = md_escape(q["speaker"] or "unattributed")
         text = f"“{md_escape(q['text'])}”" if q["kind"] == "direct" else f"(reported) {md_escape(q['text'])}"
-        outlets = f" — carried by {len(q['outlets'])} outlets" if len(q["outlets"]) > 1 else ""
+        outlets = f" — carried by {plural(len(q['outlets']), 'outlet')}" if len(q["outlets"]) > 1 else ""
         lines.append(f"- **{speaker}**: {text} {_refs_md(q['citations'])}{outlets}")
     return lines
 
 
 def _md_facts(items: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Corroboration", ""]
+    lines = [f"## {SECTION_TITLES['facts']}", ""]
     for f in items:
-        badge = "single source" if f["single_source"] else f"{f['independent_sources']} independent sources"
+        badge = "single source" if f["single_source"] else plural(f["independent_sources"], "independent source")
         lines.append(f"- *{badge}*: {md_escape(f['text'])} {_refs_md(f['citations'])}")
     return lines
 
 
 def _md_contradictions(items: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Contradictions and changes", ""]
+    lines = [f"## {SECTION_TITLES['contradictions']}", ""]
     for c in items:
         first, second = c["first"], c["second"]
         lines.append(f"- **{c['kind']}** ({md_escape(c['explanation'])}):")
@@ -230,7 +264,7 @@ def _md_contradictions(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _md_framing(items: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Framing by outlet", "", "| outlet | own opinion | attributed | neutral | loaded words | leaves out |", "|---|---|---|---|---|---|"]
+    lines = [f"## {SECTION_TITLES['framing']}", "", "| outlet | own opinion | attributed | neutral | loaded words | leaves out |", "|---|---|---|---|---|---|"]
     for f in items:
         words = ", ".join(f"{md_escape(w['word'])} {_refs_md(w['citations'][:1])}" for w in f["loaded_words"])
         left_out = "; ".join(f"{md_escape(x['text'])} {_refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
@@ -258,14 +292,23 @@ def http_url(url: str | None) -> str | None:
     return None
 
 
-def render_html(briefing: Briefing) -> str:
-    """A self-contained page; all article-derived text is escaped by Jinja2's autoescape."""
+def template_environment():
+    """The Jinja2 environment of the HTML report and the web app: autoescape on, and the filters both use."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("storyline", "templates"), autoescape=select_autoescape(default=True))
     env.filters["http_url"] = http_url
+    env.filters["plural"] = plural
+    env.filters["date"] = html_date
+    env.globals["section_titles"] = SECTION_TITLES
+    return env
+
+
+def render_html(briefing: Briefing) -> str:
+    """A self-contained page; all article-derived text is escaped by Jinja2's autoescape."""
     data = briefing_to_dict(briefing)
-    return env.get_template("briefing.html").render(b=data, citations={c["n"]: c for c in data["citations"]})
+    return template_environment().get_template("briefing.html").render(
+        b=data, citations={c["n"]: c for c in data["citations"]})
 
 
 RENDERERS = {"md": render_markdown, "json": render_json, "html": render_html}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -320,8 +321,13 @@ class Store:
         self, *, since: datetime | None = None, until: datetime | None = None, search: str | None = None,
         outlet: str | None = None, story_id: str | None = None, limit: int = 100, offset: int = 0,
     ) -> list[StoryRow]:
-        """Stories newest first, then biggest; filtered by words, by an outlet among their articles and
-        by the time of their latest article (published, else ingested)."""
+        """Stories newest first (by their latest article's publication date), then biggest; filtered by
+        words (``fts_query``: "harb*" is a prefix), by an outlet among their articles and by the
+        publication date of their latest article.
+
+        Undated stories (no article has a publication date) come after every dated one, newest change
+        first, and a date filter (``since`` or ``until``) leaves them out: it asks when the news was
+        published, which they do not say (the time they were ingested is not news time)."""
         where, params = [], []
         if story_id:
             where.append("s.id = ?")
@@ -338,10 +344,10 @@ class Store:
             params.append(fts_query(search))
         having = []
         if since:
-            having.append("coalesce(max(a.published), max(a.ingested_at)) >= ?")
+            having.append("max(a.published) >= ?")
             params.append(since.isoformat())
         if until:
-            having.append("coalesce(max(a.published), max(a.ingested_at)) <= ?")
+            having.append("max(a.published) <= ?")
             params.append(until.isoformat())
         sql = (
             "SELECT s.id, s.title, count(a.id), count(DISTINCT a.outlet),"
@@ -351,7 +357,8 @@ class Store:
             "   (SELECT group_id FROM syndication GROUP BY group_id HAVING count(*) > 1)) g ON g.article_id = a.id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " GROUP BY s.id" + (" HAVING " + " AND ".join(having) if having else "")
-            + " ORDER BY coalesce(max(a.published), s.updated_at) DESC, count(a.id) DESC LIMIT ? OFFSET ?"
+            + " ORDER BY max(a.published) IS NULL, max(a.published) DESC, s.updated_at DESC, count(a.id) DESC,"
+              " s.id LIMIT ? OFFSET ?"
         )
         params += [limit, offset]
         try:
@@ -504,10 +511,28 @@ class Store:
         return [(article_id, story_id) for article_id, story_id in reversed(rows)]
 
 
+_SEARCH_SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
 def fts_query(text: str) -> str:
-    """User words as an FTS5 query of quoted terms (no FTS syntax errors from user input)."""
-    words = [w.replace('"', '""') for w in text.split() if w.strip()]
-    return " ".join(f'"{w}"' for w in words) or '""'
+    """User words as an FTS5 query: each word one quoted term, so no user input is FTS syntax (AND, NEAR,
+    column filters); a word ending in * is a prefix ("harb*" finds harbour). Raises ConfigError when
+    there is nothing to search for (only "*")."""
+    from storyline.errors import ConfigError
+
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate (a non-UTF-8 argument)
+    terms = []
+    for word in _SEARCH_SEPARATORS.split(text):
+        stem = word.rstrip("*")
+        if word and not stem:
+            raise ConfigError(f"search '{text.strip()}': a * needs the start of a word before it",
+                              fix="search for words, or the first letters of one followed by * (harb*)")
+        if stem:
+            quoted = '"' + stem.replace('"', '""') + '"'
+            terms.append(quoted + "*" if stem != word else quoted)
+    if not terms:
+        raise ConfigError("nothing to search for", fix="give one or more words")
+    return " ".join(terms)
 
 
 def _split_sql(script: str) -> list[str]:

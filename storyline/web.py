@@ -8,23 +8,29 @@ checkbox.
 
 Article text is untrusted: Jinja2 autoescapes everything, hrefs from article data go through
 ``render.http_url``, and every response carries a Content-Security-Policy that allows no script at all.
+The server answers only to the host names it was started for (``AllowedHosts``: DNS rebinding cannot
+turn a reader's browser against it), caps every request body while it arrives (``RequestGuard``), and
+fetches only public addresses unless started with ``--allow-private-urls`` (one ``fetch.FetchPolicy``
+for every URL, feed and feed entry a submission can start).
 Briefings are kept in the store as versions; a page is served from the latest version while the
 story's articles are unchanged, and rebuilt (a new version) when they changed.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
 from storyline.errors import ConfigError, InputError, StoreError, StorylineError, require
@@ -36,12 +42,13 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile  # noqa: E40
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response  # noqa: E402
 from fastapi.staticfiles import StaticFiles  # noqa: E402
-from jinja2 import Environment, PackageLoader, select_autoescape  # noqa: E402
 from starlette.exceptions import HTTPException  # noqa: E402
 
 from storyline.changes import changes_since, parse_date  # noqa: E402
+from storyline.fetch import PUBLIC_ONLY, FetchPolicy  # noqa: E402
 from storyline.ingest import MAX_ARTICLE_BYTES  # noqa: E402
-from storyline.render import briefing_to_dict, http_url  # noqa: E402
+from storyline.models import Article  # noqa: E402
+from storyline.render import briefing_to_dict, template_environment  # noqa: E402
 from storyline.store import Store, StoryRow  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,12 @@ CONTENT_SECURITY_POLICY = (
 )
 MAX_UPLOAD_FILES = 20
 MAX_UPLOAD_LINES = 50  # URLs per submission: each one is fetched while the reader waits
+# A whole request body, refused as it arrives (Content-Length, then the bytes actually received): what
+# MAX_UPLOAD_FILES files of MAX_ARTICLE_BYTES would be (200 MB) is more than one reader should put on
+# the server's disk in one request.
+MAX_REQUEST_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_NAME_BYTES = 255  # a file name on Linux, macOS and Windows file systems
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 PAGE_SIZE = 50
 SEEN_COOKIE = "storyline_seen"  # story id -> the briefing version the reader last saw
 SEEN_COOKIE_STORIES = 100  # remember at most this many stories (a cookie holds ~4 KB)
@@ -62,6 +75,8 @@ BRIEFINGS_CACHED = 64  # a big story's briefing is megabytes of JSON
 # A story of 100 articles has hundreds of timeline entries and quotes and thousands of citations: the
 # page shows the first of each (all are in its JSON), or a 2 MB page would take seconds to arrive.
 SECTION_ITEMS_SHOWN = 40
+# ... of which the first few are shown open, the rest behind "N more" (a phone's screen holds about eight).
+SECTION_ITEMS_FIRST = 8
 CITATIONS_SHOWN = 5  # per item; the rest are counted
 
 
@@ -106,7 +121,7 @@ class WebState:
 
     db_path: Path
     read_only: bool = False
-    allow_private_urls: bool = False
+    fetch_policy: FetchPolicy = PUBLIC_ONLY  # the one policy of every fetch a submission starts
     analyzer: Any = None  # built on first use: loading the models takes seconds
     _local: threading.local = field(default_factory=threading.local)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -211,8 +226,16 @@ def copy_groups(briefing: dict) -> list[dict]:
     return [{"group": key if len(members) > 1 else None, "sources": members} for key, members in groups.items()]
 
 
+# Each dot on the time axis is a link with a hit circle of this radius (viewBox units; the axis is drawn at
+# least 800 px wide, so 16 is 25.6 px across, over the 24 px of a tap target); dots closer than two radii
+# are stacked in lanes above the axis rather than drawn over each other.
+AXIS_HIT_RADIUS = 16
+AXIS_LANE = 2 * AXIS_HIT_RADIUS
+
+
 def timeline_axis(events: list[dict], width: int = 1000) -> dict:
-    """Positions on a time axis for the timeline entries whose year is known (x in 0..width)."""
+    """Positions on a time axis for the timeline entries whose year is known: x in 0..width, y the dot's
+    lane (dots of nearby dates stacked, never overlapping), with the drawing's height and its axis line."""
     def ordinal(date: dict) -> float | None:
         if not date.get("year") or not date.get("year_known", True):
             return None
@@ -221,7 +244,7 @@ def timeline_axis(events: list[dict], width: int = 1000) -> dict:
     points = [(i, ordinal(e["date"])) for i, e in enumerate(events)]
     known = [(i, t) for i, t in points if t is not None]
     if not known:
-        return {"points": [], "ticks": [], "width": width}
+        return {"points": [], "ticks": [], "width": width, "height": 70, "line_y": 40}
     low, high = min(t for _, t in known), max(t for _, t in known)
     span = (high - low) or 1.0
     margin = 40
@@ -233,10 +256,22 @@ def timeline_axis(events: list[dict], width: int = 1000) -> dict:
     if first_year == last_year:  # one year: mark the months instead
         ticks = [{"x": round(scale(first_year + m / 12), 1), "label": datetime(2000, m + 1, 1).strftime("%b")}
                  for m in range(12) if low <= first_year + m / 12 <= high]
+    lanes: list[float] = []  # the x of the last dot in each lane
+    placed = []
+    for i, t in sorted(known, key=lambda point: point[1]):
+        x = round(scale(t), 1)
+        lane = next((n for n, last in enumerate(lanes) if x - last >= AXIS_LANE), len(lanes))
+        lanes[lane:lane + 1] = [x]
+        placed.append((i, x, lane))
+    line_y = 40 + AXIS_LANE * (len(lanes) - 1)
     return {
-        "points": [{"index": i, "x": round(scale(t), 1), "label": events[i]["date"]["label"]} for i, t in known],
+        "points": [{"index": i, "x": x, "y": line_y - AXIS_LANE * lane, "label": events[i]["date"]["label"]}
+                   for i, x, lane in sorted(placed)],
         "ticks": ticks,
         "width": width,
+        "height": line_y + 30,
+        "line_y": line_y,
+        "hit_radius": AXIS_HIT_RADIUS,
     }
 
 
@@ -249,7 +284,7 @@ def story_page_data(state: WebState, story_id: str) -> dict:
     row = store.story_row(story_id)
     if row is None:
         raise NotFound("no such story", input=f"story {story_id}")
-    briefing = state.briefing(story_id)
+    briefing = public_briefing(state.briefing(story_id))
     return {
         "story": story_row_dict(row),
         "briefing": briefing,
@@ -259,12 +294,26 @@ def story_page_data(state: WebState, story_id: str) -> dict:
     }
 
 
+def shown_source(source: str) -> str:
+    """Where an article came from, as a reader may see it: a URL or an upload's name as given, and for
+    a file read on the server its name (with the row, "dump.jsonl:12"), never the server's folders."""
+    if "://" in source or source.startswith("upload:"):
+        return source
+    return Path(source).name or source
+
+
+def public_briefing(briefing: dict) -> dict:
+    """The briefing as the pages and the API show it: sources named by ``shown_source``."""
+    sources = [{**s, "source": shown_source(s["source"])} if "source" in s else s for s in briefing["sources"]]
+    return {**briefing, "sources": sources}
+
+
 def new_since_version(state: WebState, briefing: dict, seen_version: int | None) -> dict | None:
     """What the briefing has that the version the reader last saw did not (None: nothing to show)."""
     if not seen_version or seen_version >= briefing["version"]:
         return None
     old = state.store().briefing_version(briefing["story_id"], version=seen_version)
-    return changes_since(old, briefing) if old else None
+    return changes_since(public_briefing(old), briefing) if old else None
 
 
 def changes_data(state: WebState, story_id: str, since: str) -> dict:
@@ -275,7 +324,7 @@ def changes_data(state: WebState, story_id: str, since: str) -> dict:
     old = state.store().briefing_version(current["story_id"], version=version, at=at)
     if old is None:
         raise ConfigError(f"no briefing version of this story at or before '{since}'", input=f"since={since}")
-    return changes_since(old, current)
+    return changes_since(public_briefing(old), current)
 
 
 def article_page_data(state: WebState, article_id: str) -> dict:
@@ -296,7 +345,7 @@ def article_page_data(state: WebState, article_id: str) -> dict:
         "url": article.url,
         "published": article.published.isoformat() if article.published else None,
         "author": article.author,
-        "source": article.source,
+        "source": shown_source(article.source),
         "format": article.raw_format,
         "encoding": article.encoding,
         "cleaned_text": text,
@@ -364,15 +413,19 @@ def add_articles(state: WebState, submission: Submission) -> dict:
 
     urls, bad_urls = web_addresses(submission.urls)
     feeds, bad_feeds = web_addresses(submission.feeds)
+    policy = state.fetch_policy  # page URLs, feed URLs and the entries of uploaded feed files alike
+    upload_dir = str(submission.upload_dir) if submission.upload_dir else None
     with state._write_lock:  # one writer at a time
         def sources():
             yield from bad_urls + bad_feeds
-            yield from iter_sources(urls, store, allow_private=state.allow_private_urls)
-            yield from iter_sources(feeds, store, feeds=True, allow_private=state.allow_private_urls)
-            for item in iter_sources([str(p) for p in submission.files], store):
-                # The article's source is the file as the reader named it, not the server's temporary copy.
-                yield item if isinstance(item, InputError) else \
-                    replace(item, source="upload:" + _uploaded_name(item.source, submission.upload_dir))
+            yield from iter_sources(urls, store, policy=policy)
+            yield from iter_sources(feeds, store, feeds=True, policy=policy)
+            for item in iter_sources([str(p) for p in submission.files], store, policy=policy):
+                # The article's source is the file as the reader named it, not the server's temporary copy
+                # (an entry of an uploaded feed that was fetched keeps its URL).
+                if isinstance(item, Article) and upload_dir and item.source.startswith(upload_dir):
+                    item = replace(item, source="upload:" + _uploaded_name(item.source, submission.upload_dir))
+                yield item
 
         report = ingest_into_store(sources(), store, analyzer=state.get_analyzer())
     return {
@@ -387,6 +440,27 @@ def _uploaded_name(line: str, upload_dir: Path | None) -> str:
     return re.sub(re.escape(str(upload_dir)) + r"/\d+/", "", line) if upload_dir else line
 
 
+def upload_name(filename: str | None, number: int) -> str:
+    """The name a reader gave an uploaded file, if it can name a file here; else one ConfigError.
+
+    A browser sends the file's own name; a name with folders, "." or "..", control characters or over
+    MAX_UPLOAD_NAME_BYTES is not one (and would escape or break the upload folder)."""
+    name = filename or ""
+    shown = repr(name if len(name) <= 60 else name[:57] + "...")
+    if name in ("", ".", ".."):
+        problem = "no file name" if not name else f"{shown} is not a file name"
+    elif "/" in name or "\\" in name:
+        problem = f"{shown} has folders in it"
+    elif any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+        problem = f"{shown} has control characters in it"
+    elif len(name.encode("utf-8")) > MAX_UPLOAD_NAME_BYTES:
+        problem = f"the name is {len(name)} characters long ({shown})"
+    else:
+        return name
+    raise ConfigError(f"uploaded file {number + 1}: {problem}",
+                      fix=f"send each file under its own name, without folders, of at most {MAX_UPLOAD_NAME_BYTES} bytes")
+
+
 async def read_submission(urls: str, feeds: str, files: list[UploadFile], directory: Path) -> Submission:
     """Form fields -> a Submission; uploads are saved under ``directory`` with a size limit each."""
     def lines(text: str) -> list[str]:
@@ -396,12 +470,13 @@ async def read_submission(urls: str, feeds: str, files: list[UploadFile], direct
     if len(url_list) + len(feed_list) > MAX_UPLOAD_LINES:
         raise ConfigError(f"{len(url_list) + len(feed_list)} addresses in one submission",
                           fix=f"send at most {MAX_UPLOAD_LINES} at a time")
-    uploads = [f for f in files or [] if f.filename]
+    # A form's file field left empty is sent as a nameless, empty file: nothing chosen, not a file.
+    uploads = [f for f in files or [] if f.filename or (f.size or 0) > 0]
     if len(uploads) > MAX_UPLOAD_FILES:
         raise ConfigError(f"{len(uploads)} files in one submission", fix=f"send at most {MAX_UPLOAD_FILES} at a time")
+    names = [upload_name(upload.filename, number) for number, upload in enumerate(uploads)]
     saved = []
-    for number, upload in enumerate(uploads):
-        name = Path(upload.filename).name or f"upload-{number}"
+    for number, (upload, name) in enumerate(zip(uploads, names)):
         # One folder per upload: two may share a name, and the name (the outlet) stays as given.
         target = directory / f"{number:02d}" / name
         target.parent.mkdir()
@@ -421,13 +496,6 @@ async def read_submission(urls: str, feeds: str, files: list[UploadFile], direct
 # --- the app -------------------------------------------------------------------------------------------
 
 
-def _templates() -> Environment:
-    env = Environment(loader=PackageLoader("storyline", "templates"), autoescape=select_autoescape(default=True))
-    env.filters["http_url"] = http_url
-    env.filters["day"] = lambda value: (value or "")[:10] or "?"
-    return env
-
-
 def _seen_versions(request: Request) -> dict[str, int]:
     try:
         value = json.loads(request.cookies.get(SEEN_COOKIE, "{}"))
@@ -436,27 +504,148 @@ def _seen_versions(request: Request) -> dict[str, int]:
         return {}  # a cookie we did not write, or one mangled on the way: start afresh
 
 
-def _same_origin(request: Request) -> bool:
-    """Refuse cross-site form posts (another site's page making the reader's browser add articles)."""
+def _same_origin(request: Request, hosts: "AllowedHosts") -> bool:
+    """Refuse cross-site form posts (another site's page making the reader's browser add articles).
+
+    A browser's Sec-Fetch-Site (no page can set it) must say same-origin; a browser without it must send an
+    Origin naming one of the allowed hosts. (With Sec-Fetch-Site the Origin is not read: under this app's
+    no-referrer policy Chromium sends "Origin: null" with its own forms. A rebound name is refused earlier,
+    by the Host check.)"""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:  # not a browser's cross-site post: a script, curl, the in-process client
         return True
-    return urlparse(origin).netloc == request.headers.get("host", "")
+    return hosts.allows(urlparse(origin).netloc)  # "null" (a sandboxed frame, a file) has none: refused
 
 
-def create_app(db_path: str | Path | None = None, *, read_only: bool = False, allow_private_urls: bool = False,
-               analyzer: Any = None) -> FastAPI:
-    """The FastAPI application over one store (``db_path``: as ``--db``; None = the default store)."""
+# --- the host check and the body cap ---------------------------------------------------------------------
+
+_HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9_.-]+?)\.?(?::(?P<port>\d{1,5}))?")
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header (or an --allowed-host) as (lower-case name, port or None); None when malformed."""
+    match = _HOST.fullmatch(value.strip().lower())
+    return (match["name"], int(match["port"]) if match["port"] else None) if match else None
+
+
+class AllowedHosts:
+    """The host names a server answers to, as Django's ALLOWED_HOSTS: "name" (any port), "name:port",
+    or ".example.org" for the name and all its subdomains.
+
+    A page on attacker.example whose name the attacker re-points at 127.0.0.1 (DNS rebinding) reaches the
+    server with ``Host: attacker.example``: refusing unknown hosts keeps such pages out.
+    """
+
+    def __init__(self, entries: Iterable[str]):
+        self.entries: list[tuple[str, int | None]] = []
+        for entry in entries:
+            parsed = split_host(entry)
+            if parsed is None:
+                raise ConfigError(f"--allowed-host {entry!r} is not a host name",
+                                  fix="give a name or address, with an optional :PORT (news.example.org, 192.0.2.7:8000)")
+            self.entries.append(parsed)
+
+    def allows(self, host: str | None) -> bool:
+        parsed = split_host(host) if host else None
+        if parsed is None:
+            return False
+        name, port = parsed
+        port = port or 80  # no port in a Host header: the scheme's default (this server speaks http)
+        return any((name == allowed or (allowed.startswith(".") and (name == allowed[1:] or name.endswith(allowed))))
+                   and (allowed_port is None or allowed_port == port) for allowed, allowed_port in self.entries)
+
+    def __repr__(self) -> str:
+        return "AllowedHosts(" + ", ".join(n + (f":{p}" if p else "") for n, p in self.entries) + ")"
+
+
+def allowed_hosts_for(bind: str, port: int, extra: Iterable[str] = ()) -> list[str]:
+    """The hosts a server listening on ``bind``:``port`` answers to: the loopback names for a loopback
+    address, the address itself for another one, plus ``extra`` (``--allowed-host``).
+
+    Listening on every address (0.0.0.0 or ::) needs ``extra``: readers on the network reach the server
+    under names it cannot know, and answering to any name would let DNS rebinding in."""
+    extra = list(extra)
+    try:
+        address = ipaddress.ip_address(bind.strip("[]"))
+    except ValueError:
+        address = None  # a host name
+    if bind == "localhost" or (address is not None and address.is_loopback):
+        return [f"{name}:{port}" for name in LOOPBACK_NAMES] + extra
+    if address is not None and address.is_unspecified:
+        if not extra:
+            raise ConfigError(f"--host {bind} listens on every address of this machine, so the names readers "
+                              "use must be given", fix="add --allowed-host NAME for each name or address readers "
+                              "open it under (e.g. --allowed-host news.example.org --allowed-host 192.0.2.7)")
+        return [f"{name}:{port}" for name in LOOPBACK_NAMES] + extra
+    shown = f"[{address}]" if address is not None and address.version == 6 else bind
+    return [f"{shown}:{port}"] + extra
+
+
+class RequestTooLarge(HTTPException):
+    def __init__(self, limit: int):
+        super().__init__(413, f"the request is too large (over {limit // (1024 * 1024)} MB)")
+        self.fix = f"send fewer or smaller files at a time (at most {limit // (1024 * 1024)} MB in all)"
+
+
+class RequestGuard:
+    """ASGI middleware run before any route: refuses a Host the server was not started for, and a body
+    over ``max_body`` bytes, by its Content-Length before a byte of it is read and by the bytes actually
+    received (a chunked or lying client), so no route ever reads past the cap."""
+
+    def __init__(self, app, *, hosts: AllowedHosts, max_body: int,
+                 reject: Callable[[Request, int, str, str | None], Response]):
+        self.app, self.hosts, self.max_body, self.reject = app, hosts, max_body, reject
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        host = request.headers.get("host")
+        if not self.hosts.allows(host):
+            shown = (host or "")[:100]
+            response = self.reject(request, 400, f"this server does not answer to the host {shown!r}" if host
+                                   else "the request names no host", "open it at the address it was started "
+                                   "for; its operator can add names with --allowed-host NAME")
+            return await response(scope, receive, send)
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            too_large = RequestTooLarge(self.max_body)
+            return await self.reject(request, 413, too_large.detail, too_large.fix)(scope, receive, send)
+        received = 0
+
+        async def bounded_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise RequestTooLarge(self.max_body)  # answered by the app's error handler
+            return message
+
+        await self.app(scope, bounded_receive, send)
+
+
+# --- the app -------------------------------------------------------------------------------------------------
+
+
+def create_app(db_path: str | Path | None = None, *, read_only: bool = False, fetch_policy: FetchPolicy = PUBLIC_ONLY,
+               allowed_hosts: Iterable[str] = LOOPBACK_NAMES, analyzer: Any = None) -> FastAPI:
+    """The FastAPI application over one store (``db_path``: as ``--db``; None = the default store).
+
+    ``fetch_policy``: which addresses submissions may fetch (default: public ones only);
+    ``allowed_hosts``: the Host names answered (``AllowedHosts``; default: the loopback names, any port).
+    """
     from storyline import __version__
     from storyline.store import default_db_path
 
     state = WebState(Path(db_path) if db_path else default_db_path(), read_only=read_only,
-                     allow_private_urls=allow_private_urls, analyzer=analyzer)
+                     fetch_policy=fetch_policy, analyzer=analyzer)
+    hosts = AllowedHosts(allowed_hosts)
     state.store()  # create or migrate the store now, so a bad path fails at start-up, not on a reader
-    env = _templates()
+    env = template_environment()
     app = FastAPI(title="storyline", version=__version__, docs_url=None, redoc_url=None,
                   description="Stories, cited briefings and articles from a storyline store.")
     app.state.web = state
@@ -465,6 +654,15 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
     def render_page(name: str, status: int = 200, **context) -> HTMLResponse:
         html = env.get_template(f"web/{name}.html").render(read_only=state.read_only, **context)
         return HTMLResponse(html, status_code=status)
+
+    # Errors: one JSON shape under /api, a page elsewhere.
+    def error_response(request: Request, status: int, message: str, fix: str | None = None) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"status": status, "message": message, "fix": fix}}, status_code=status)
+        return render_page("error", status=status, status_code=status, message=message, fix=fix)
+
+    # Added before security_headers, so it runs inside it: its refusals carry the same headers.
+    app.add_middleware(RequestGuard, hosts=hosts, max_body=MAX_REQUEST_BYTES, reject=error_response)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -475,12 +673,6 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    # Errors: one JSON shape under /api, a page elsewhere.
-    def error_response(request: Request, status: int, message: str, fix: str | None = None) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": {"status": status, "message": message, "fix": fix}}, status_code=status)
-        return render_page("error", status=status, status_code=status, message=message, fix=fix)
-
     @app.exception_handler(StorylineError)
     async def storyline_error(request: Request, exc: StorylineError):
         status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, ReadOnly) else 400
@@ -489,7 +681,7 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        return error_response(request, exc.status_code, str(exc.detail))
+        return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "fix", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -532,7 +724,7 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
             citations = {c["n"]: c for c in data["briefing"]["citations"]}
             return env.get_template("web/story.html").render(
                 read_only=state.read_only, data=data, b=data["briefing"], citations=citations, changes=changes,
-                items_shown=SECTION_ITEMS_SHOWN, citations_shown=CITATIONS_SHOWN)
+                items_shown=SECTION_ITEMS_SHOWN, items_first=SECTION_ITEMS_FIRST, citations_shown=CITATIONS_SHOWN)
 
         html = render() if changes else state.memo(("story-html", full_id), render)
         response = HTMLResponse(html)
@@ -556,14 +748,17 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
                     original_runs=text_with_removed(data["original_text"], data["removed"]))
 
     # --- adding articles
+    limits = {"max_mb": MAX_ARTICLE_BYTES // (1024 * 1024), "max_files": MAX_UPLOAD_FILES,
+              "max_total_mb": MAX_REQUEST_BYTES // (1024 * 1024)}
+
     @app.get("/add", response_class=HTMLResponse, include_in_schema=False)
     def add_form():
-        return render_page("add", result=None, max_mb=MAX_ARTICLE_BYTES // (1024 * 1024), max_files=MAX_UPLOAD_FILES)
+        return render_page("add", result=None, **limits)
 
     async def submit(request: Request, urls: str, feeds: str, files: list[UploadFile]) -> dict:
         if state.read_only:
             raise ReadOnly()
-        if not _same_origin(request):
+        if not _same_origin(request, hosts):
             raise HTTPException(403, "cross-site submissions are refused")
         directory = Path(tempfile.mkdtemp(prefix="storyline-upload-"))
         try:
@@ -583,17 +778,22 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, al
     async def add_submit(request: Request, urls: str = Form(""), feeds: str = Form(""),
                          files: list[UploadFile] = File(default=[])):
         result = await submit(request, urls, feeds, files)
-        return render_page("add", result=result, max_mb=MAX_ARTICLE_BYTES // (1024 * 1024), max_files=MAX_UPLOAD_FILES)
+        return render_page("add", result=result, **limits)
 
     return app
 
 
 def serve(db_path: str | Path | None, *, host: str = "127.0.0.1", port: int = 8000, read_only: bool = False,
-          allow_private_urls: bool = False) -> None:
+          fetch_policy: FetchPolicy = PUBLIC_ONLY, allowed_hosts: Iterable[str] = ()) -> None:
+    """Run the app with uvicorn on ``host``:``port``; it answers to ``allowed_hosts_for(host, port,
+    allowed_hosts)``."""
     require("uvicorn", extra="web", purpose="storyline serve")
     import uvicorn
 
-    app = create_app(db_path, read_only=read_only, allow_private_urls=allow_private_urls)
-    print(f"storyline: serving {app.state.web.db_path} at http://{host}:{port}/"
-          + (" (read-only)" if read_only else ""), flush=True)
+    hosts = allowed_hosts_for(host, port, allowed_hosts)
+    app = create_app(db_path, read_only=read_only, fetch_policy=fetch_policy, allowed_hosts=hosts)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"storyline: serving {app.state.web.db_path} at http://{shown}:{port}/"
+          + (" (read-only)" if read_only else "")
+          + (" (private URLs allowed)" if fetch_policy.allow_private else ""), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

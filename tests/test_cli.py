@@ -146,3 +146,24 @@ def test_nothing_readable_is_exit_2_without_traceback(tmp_path):
 def test_usage_errors_are_exit_2(capsys, args):
     assert main(args) == 2
     assert "storyline: error:" in capsys.readouterr().err
+
+
+def test_ingest_of_an_empty_directory_says_so_and_exits_2(tmp_path, capsys):
+    (tmp_path / "pile").mkdir()
+    assert main(["ingest", "--db", str(tmp_path / "s.db"), str(tmp_path / "pile")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"storyline: error: {tmp_path / 'pile'}: no article files in this directory " \
+                     "(hidden files and README/LICENSE files are not read)"
+    assert err[1].startswith("0 new, 0 already stored, 1 error; 0 stories touched; 0 articles in ")
+
+
+def test_counts_of_one_are_singular_in_the_cli_and_the_markdown(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_text("")
+    assert main(["ingest", "--db", str(tmp_path / "s.db"), str(EXAMPLES / "tarne-gazette.txt"),
+                 str(tmp_path / "empty.txt")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "1 new, 0 already stored, 1 error; 1 story touched; 1 article in ")
+    assert main(["brief", str(EXAMPLES / "tarne-gazette.txt")]) == 0
+    markdown = capsys.readouterr().out
+    assert re.search(r"^\*1 article from 1 outlet, 1 independent; summary \d+ words\.\*$", markdown, re.M), markdown[:300]
+    assert "1 articles" not in markdown and "1 outlets" not in markdown

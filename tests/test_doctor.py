@@ -70,7 +70,7 @@ def test_doctor_finds_and_repairs_damaged_derived_data(example_store, capsys):
 
     assert main(["doctor", "--db", str(example_store), "--repair"]) == 0
     out = capsys.readouterr().out
-    assert "repaired: rebuilt the full-text index" in out and "repaired: analyzed 1 articles" in out
+    assert "repaired: rebuilt the full-text index" in out and "repaired: analyzed 1 article\n" in out
     assert out.rstrip().endswith("healthy")
     with Store(example_store) as store:
         # Rebuilt in the order the articles were stored: the same stories, with the same ids, the same copies.

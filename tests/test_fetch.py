@@ -1,4 +1,8 @@
-"""Fetching: a real HTTP server on 127.0.0.1 serving our own pages and RSS/Atom feeds."""
+"""Fetching: a real HTTP server on 127.0.0.1 serving our own pages and RSS/Atom feeds.
+
+The server stands in for a public news site, so most fetches here pass ``policy=LOCAL`` (what
+``--allow-private-urls`` gives); the default policy refuses it, as the tests of the address policy check.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ import pytest
 
 from conftest import local_http_server
 from storyline.errors import InputError
-from storyline.fetch import FeedPoll, fetch_article, fetch_url, poll_feed
+from storyline.fetch import ALLOW_PRIVATE, PUBLIC_ONLY, FeedPoll, fetch_article, fetch_url, is_public_address, poll_feed
 from storyline.ingest import read_inputs
+
+LOCAL = ALLOW_PRIVATE
 
 
 def news_page(headline: str, outlet: str, paragraphs: list[str], *, charset: str = "utf-8") -> str:
@@ -149,7 +155,7 @@ def base(server):
 
 
 def test_fetch_article_extracts_like_ingest_does(base, tmp_path):
-    article = fetch_article(f"{base}/news/dam")
+    article = fetch_article(f"{base}/news/dam", policy=LOCAL)
     assert article.title == "Dam operator opens spillway after record rain"
     assert article.outlet == "The Valley Courier"
     assert article.author == "Tomas Reed"
@@ -166,8 +172,8 @@ def test_fetch_article_extracts_like_ingest_does(base, tmp_path):
 
 
 def test_redirect_is_followed_and_charset_header_respected(base):
-    assert fetch_article(f"{base}/old-address").url == f"{base}/news/dam"
-    assert fetch_article(f"{base}/news/latin1").title.startswith("Caf\u00e9 union")
+    assert fetch_article(f"{base}/old-address", policy=LOCAL).url == f"{base}/news/dam"
+    assert fetch_article(f"{base}/news/latin1", policy=LOCAL).title.startswith("Caf\u00e9 union")
 
 
 @pytest.mark.parametrize(
@@ -185,7 +191,7 @@ def test_redirect_is_followed_and_charset_header_respected(base):
 )
 def test_each_failed_url_is_one_clear_error(base, path, problem):
     with pytest.raises(InputError) as caught:
-        fetch_article(f"{base}{path}", timeout=(2.0, 0.5), max_bytes=200_000, max_redirects=3)
+        fetch_article(f"{base}{path}", timeout=(2.0, 0.5), max_bytes=200_000, max_redirects=3, policy=LOCAL)
     assert problem in caught.value.problem
     assert caught.value.input == f"{base}{path}"
 
@@ -201,17 +207,44 @@ def test_dead_url_is_one_error():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(InputError, match="cannot connect"):
-        fetch_url(f"http://127.0.0.1:{port}/news", timeout=(2.0, 2.0))
+        fetch_url(f"http://127.0.0.1:{port}/news", timeout=(2.0, 2.0), policy=LOCAL)
 
 
-def test_private_address_hook_refuses_loopback_when_asked(base):
-    with pytest.raises(InputError, match="private or local address"):
-        fetch_url(f"{base}/news/dam", allow_private=False)
+def test_the_default_policy_refuses_a_local_address_before_connecting(server):
+    base, httpd = server
+    before = len(httpd.requests)
+    for fetch in (fetch_url, fetch_article):
+        with pytest.raises(InputError, match="private or local address") as caught:
+            fetch(f"{base}/news/dam")
+        assert "--allow-private-urls" in caught.value.fix
+    poll = poll_feed(f"{base}/feed.rss", policy=PUBLIC_ONLY)
+    assert poll.articles == [] and "private or local address" in poll.errors[0].problem
+    assert httpd.requests[before:] == []  # nothing was asked of the server
+
+
+@pytest.mark.parametrize("host", [
+    "127.0.0.1", "[::1]", "0.0.0.0", "2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:127.0.0.1]",
+    "169.254.169.254", "10.0.0.1", "172.16.5.4", "192.168.1.1", "[fe80::1]", "[fc00::1]", "224.0.0.1",
+    "192.0.2.10",  # documentation
+    "100.64.0.1", "100.127.255.254",  # carrier-grade NAT (RFC 6598)
+    "[2002:7f00:1::1]", "[2002:c0a8:101::1]", "[2002:808:808::1]",  # 6to4 (of 127.0.0.1, 192.168.1.1, 8.8.8.8)
+    "[64:ff9b::7f00:1]", "[64:ff9b:1::1]", "[fec0::1]", "[ff02::1]",  # NAT64 of 127.0.0.1, local NAT64, site-local, multicast
+])
+def test_only_globally_routable_addresses_are_fetched(host):
+    with pytest.raises(InputError, match="refused: .* is a private or local address"):
+        fetch_url(f"http://{host}:9/page.html", timeout=(0.5, 0.5))
+
+
+def test_public_addresses_pass_the_filter():
+    import ipaddress
+
+    for address in ("8.8.8.8", "151.101.1.69", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"):
+        assert is_public_address(ipaddress.ip_address(address)), address
 
 
 def test_rss_poll_follows_entries_skips_seen_and_falls_back_to_entry_text(server):
     base, httpd = server
-    poll = poll_feed(f"{base}/feed.rss", seen_urls=frozenset({f"{base}/news/seen"}))
+    poll = poll_feed(f"{base}/feed.rss", seen_urls=frozenset({f"{base}/news/seen"}), policy=LOCAL)
     assert isinstance(poll, FeedPoll) and not poll.not_modified
     assert poll.title == "Valley Courier - News"
     assert poll.etag == '"v1"' and poll.modified == "Sat, 02 Mar 2024 11:00:00 GMT"
@@ -235,9 +268,9 @@ def test_rss_poll_follows_entries_skips_seen_and_falls_back_to_entry_text(server
 
 def test_conditional_request_gives_not_modified_and_nothing_else(server):
     base, httpd = server
-    first = poll_feed(f"{base}/feed.rss")
+    first = poll_feed(f"{base}/feed.rss", policy=LOCAL)
     before = len(httpd.requests)
-    again = poll_feed(f"{base}/feed.rss", etag=first.etag, modified=first.modified)
+    again = poll_feed(f"{base}/feed.rss", etag=first.etag, modified=first.modified, policy=LOCAL)
     assert again.not_modified and again.articles == [] and again.errors == []
     assert again.etag == first.etag
     assert httpd.requests[before:] == ["/feed.rss"]  # no entry page fetched
@@ -246,21 +279,25 @@ def test_conditional_request_gives_not_modified_and_nothing_else(server):
 def test_a_poll_out_of_time_stops_and_the_next_poll_takes_the_rest(server, caplog):
     base, httpd = server
     before = len(httpd.requests)
-    late = poll_feed(f"{base}/feed.rss", max_seconds=0)  # over its time before the first entry
+    late = poll_feed(f"{base}/feed.rss", max_seconds=0, policy=LOCAL)  # over its time before the first entry
     assert late.articles == [] and late.errors == []
     assert late.etag is None and late.modified is None  # the next poll must not be answered 304
     assert "the poll took over 0 s; took the first 0" in caplog.text
     assert httpd.requests[before:] == ["/feed.rss"]  # no entry page fetched
-    again = poll_feed(f"{base}/feed.rss", etag=late.etag, modified=late.modified)
+    again = poll_feed(f"{base}/feed.rss", etag=late.etag, modified=late.modified, policy=LOCAL)
     assert len(again.articles) == 3
 
 
 def test_atom_feed_and_local_feed_file(base, tmp_path):
-    poll = poll_feed(f"{base}/atom.xml")
+    poll = poll_feed(f"{base}/atom.xml", policy=LOCAL)
     assert [a.outlet for a in poll.articles] == ["Northern Ledger"] and poll.errors == []
     saved = tmp_path / "feed.xml"
     saved.write_text(ATOM.format(base=base), encoding="utf-8")
-    assert [a.id for a in poll_feed(saved).articles] == [a.id for a in poll.articles]
+    assert [a.id for a in poll_feed(saved, policy=LOCAL).articles] == [a.id for a in poll.articles]
+    # A feed file's entries are fetched under the same policy as any URL: by default a local one is not.
+    refused = poll_feed(saved)
+    assert "private or local address" in refused.errors[0].problem
+    assert [a.raw_format for a in refused.articles] == ["feed"]  # the entry's own text, not the page
 
 
 @pytest.mark.parametrize(
@@ -273,7 +310,7 @@ def test_atom_feed_and_local_feed_file(base, tmp_path):
     ],
 )
 def test_a_bad_feed_is_one_error(base, target, problem):
-    poll = poll_feed(f"{base}{target}" if target.startswith("/") else target)
+    poll = poll_feed(f"{base}{target}" if target.startswith("/") else target, policy=LOCAL)
     assert poll.articles == []
     [error] = poll.errors
     assert problem in error.problem

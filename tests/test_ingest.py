@@ -256,3 +256,44 @@ def test_any_bytes_in_a_dump_give_articles_or_errors_never_a_crash(tmp_path, dat
         path.write_bytes(data)
         for item in iter_articles([path], max_bytes=1_000):
             assert isinstance(item, (Article, InputError))
+
+
+def test_a_csv_or_parquet_without_a_text_column_is_one_error_for_the_file(tmp_path):
+    table = tmp_path / "teasers.csv"
+    table.write_text("id,teaser,date\n" + "".join(f"{i},Teaser {i},2024-03-0{i}\n" for i in range(1, 8)), encoding="utf-8")
+    result = read_inputs([table])
+    assert result.articles == []
+    [error] = result.errors
+    assert error.input == str(table) and "its header has: id, teaser, date" in error.problem
+    assert "--field text=COLUMN" in error.one_line()
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    dump = tmp_path / "teasers.parquet"
+    pq.write_table(pa.table({"id": list(range(50)), "teaser": [f"Teaser {i}" for i in range(50)]}), dump)
+    [error] = read_inputs([dump]).errors
+    assert error.input == str(dump) and "the table has: id, teaser" in error.problem
+
+
+@pytest.mark.parametrize("meta, author", [
+    ('<meta name="author" content="Reuters">', "Reuters"),  # one word: trafilatura drops it
+    ('<meta name="AUTHOR" content="  Ruth   Amsel ">', "Ruth Amsel"),
+    ('<meta name="byl" content="By Ruth Amsel">', "Ruth Amsel"),
+    ('<meta property="article:author" content="https://social.example/ramsel">'
+     '<meta name="parsely-author" content="Tom Reed">', "Tom Reed"),  # a profile URL is not a name
+    ('<meta name="author" content="Ruth Amsel"><meta name="author" content="Tom Reed">', "Ruth Amsel, Tom Reed"),
+    ('<meta name="dc.creator" content="Staff">', "Staff"),
+])
+def test_an_html_page_names_its_author_in_meta_tags(tmp_path, meta, author):
+    page = tmp_path / "board.html"
+    page.write_text(NEWS_PAGE.replace('<meta name="author" content="Ada Quill">', meta), encoding="utf-8")
+    [article] = read_inputs([page]).articles
+    assert article.author == author
+
+
+def test_an_empty_directory_is_one_error(tmp_path):
+    (tmp_path / "pile").mkdir()
+    (tmp_path / "pile" / ".hidden.txt").write_text("Headline\n\nText.")
+    (tmp_path / "pile" / "README.md").write_text("About this pile.")
+    [error] = read_inputs([tmp_path / "pile"]).errors
+    assert error.input == str(tmp_path / "pile") and error.problem == "no article files in this directory"

@@ -10,6 +10,8 @@ from storyline.pipeline import looks_like_feed
 from storyline.store import Store
 from test_fetch import Handler
 
+LOCAL = ["--allow-private-urls"]  # the local server stands in for public news sites
+
 
 @pytest.fixture
 def site():
@@ -21,7 +23,7 @@ def site():
 def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, capsys):
     base, httpd = site
     db = str(tmp_path / "s.db")
-    assert main(["ingest", "--db", db, f"{base}/feed.rss"]) == 1  # two entries' pages are gone (404)
+    assert main(["ingest", "--db", db, *LOCAL, f"{base}/feed.rss"]) == 1  # two entries' pages are gone (404)
     err = capsys.readouterr().err
     assert "/news/gone" in err and "HTTP 404" in err
     with Store(db) as store:
@@ -32,7 +34,7 @@ def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, ca
         assert store.feed_state(f"{base}/feed.rss") == ('"v1"', "Sat, 02 Mar 2024 11:00:00 GMT")
 
     before = len(httpd.requests)
-    assert main(["ingest", "--db", db, f"{base}/feed.rss"]) == 0
+    assert main(["ingest", "--db", db, *LOCAL, f"{base}/feed.rss"]) == 0
     assert "0 new, 0 already stored, 0 errors" in capsys.readouterr().err
     assert httpd.requests[before:] == ["/feed.rss"], "a 304 costs one request and fetches no page"
     with Store(db) as store:
@@ -42,7 +44,7 @@ def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, ca
 def test_watch_polls_until_max_polls_and_stores_each_entry_once(site, tmp_path, capsys):
     base, httpd = site
     db = str(tmp_path / "s.db")
-    assert main(["watch", "--db", db, "--every", "0s", "--max-polls", "3", f"{base}/atom.xml"]) == 0
+    assert main(["watch", "--db", db, *LOCAL, "--every", "0s", "--max-polls", "3", f"{base}/atom.xml"]) == 0
     err = capsys.readouterr().err
     assert "poll 1: 1 new" in err and "poll 3: 0 new" in err
     assert httpd.requests.count("/news/rail") == 1, "an entry already stored is not fetched again"
@@ -55,15 +57,15 @@ def test_pages_and_bad_urls_in_one_batch(site, tmp_path, capsys):
     db = str(tmp_path / "s.db")
     inputs = [f"{base}/news/dam", f"{base}/news/missing", f"{base}/menu", f"{base}/data.json", "ftp://example.test/x",
               "http://127.0.0.1:1/dead", f"{base}/news/rail"]
-    assert main(["ingest", "--db", db, *inputs]) == 1
+    assert main(["ingest", "--db", db, *LOCAL, *inputs]) == 1
     error_lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("storyline: error:")]
     assert len(error_lines) == 5
     for bad in inputs[1:6]:
         assert sum(bad in line for line in error_lines) == 1
     with Store(db) as store:
         assert store.count_articles() == 2
-    # A feed that is not XML is one error; what is stored stays.
-    assert main(["ingest", "--db", db, "--feed", f"{base}/news/dam"]) == 1
+    # A feed that is not XML is one error; what is stored stays (exit 2: nothing could be read).
+    assert main(["ingest", "--db", db, *LOCAL, "--feed", f"{base}/news/dam"]) == 2
     assert "storyline: error:" in capsys.readouterr().err
     with Store(db) as store:
         assert store.count_articles() == 2

@@ -19,8 +19,12 @@ pytest.importorskip("fastapi", reason="the web app needs the 'web' extra: pip in
 from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import EXAMPLES, local_http_server  # noqa: E402
+from storyline.fetch import ALLOW_PRIVATE  # noqa: E402
+from storyline.render import human_date  # noqa: E402
 from storyline.web import CONTENT_SECURITY_POLICY, create_app  # noqa: E402
 from web_fixtures import HOSTILE, HOSTILE_MARKERS, build_store, copy_store  # noqa: E402
+
+LOCAL = "http://127.0.0.1"  # the in-process client's requests name a loopback host, as a local browser's do
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +34,7 @@ def web_db(tmp_path_factory, analyzer):
 
 @pytest.fixture(scope="module")
 def client(web_db, analyzer):
-    with TestClient(create_app(web_db, analyzer=analyzer)) as client:
+    with TestClient(create_app(web_db, analyzer=analyzer), base_url=LOCAL) as client:
         yield client
 
 
@@ -38,7 +42,7 @@ def client(web_db, analyzer):
 def writable(web_db, analyzer, tmp_path):
     """A client over a private copy of the store that may add articles."""
     def make(**options):
-        return TestClient(create_app(copy_store(web_db, tmp_path), analyzer=analyzer, **options))
+        return TestClient(create_app(copy_store(web_db, tmp_path), analyzer=analyzer, **options), base_url=LOCAL)
     return make
 
 
@@ -72,7 +76,10 @@ def test_list_shows_every_story_with_counts_and_span(client):
     # The example pile: 6 harbour articles from 5 outlets, a wire copy pair makes 4 independent.
     assert (harbour["articles"], harbour["outlets"], harbour["independent"]) == (6, 5, 4)
     assert harbour["first_published"].startswith("2025-03-03") and harbour["last_published"].startswith("2025-03-08")
-    assert "6 articles · 5 outlets, 4 independent · 2025-03-03 – 2025-03-08" in page.text
+    # Dates as a reader writes them, the ISO value kept for machines in <time datetime>.
+    first, last = harbour["first_published"], harbour["last_published"]
+    assert (f'6 articles · 5 outlets, 4 independent · <time datetime="{first}">3 Mar 2025</time> – '
+            f'<time datetime="{last}">8 Mar 2025</time>') in page.text
 
 
 def test_search_and_filters_narrow_the_list(client):
@@ -121,10 +128,14 @@ def test_story_page_cites_every_summary_sentence_with_a_followable_link(client):
             c = citations[n]
             link = f'href="/articles/{c["article_id"]}?s={c["sentence_index"]}#s{c["sentence_index"]}"'
             assert link in page
-    # The preview shown on hover/focus carries the exact source sentence and its outlet.
-    tips = re.findall(r'<span class="tip" role="tooltip"><b>(.*?)</b> “(.*?)”</span>', page, re.S)
+    # The preview shown on hover/focus carries the exact source sentence and its outlet, and so does the
+    # citation's accessible name (read instead of "[1]"; the preview is hidden from screen readers).
+    tips = re.findall(r'aria-label="Source (\d+), (.*?): “(.*?)”">\[\1\]<span class="tip" aria-hidden="true">'
+                      r'<b>(.*?)</b> “(.*?)”</span>', page, re.S)
     first = citations[briefing["summary"]["sentences"][0]["citations"][0]]
-    assert (esc(first["outlet"]), esc(first["text"])) in tips
+    outlet, text = esc(first["outlet"]), esc(first["text"])
+    assert (str(first["n"]), outlet, text, outlet, text) in tips
+    assert len(tips) == page.count('class="cite"')
 
 
 def test_story_page_shows_every_section_the_briefing_has(client):
@@ -220,9 +231,10 @@ def test_article_page_highlights_the_cited_sentence(client):
     assert sentence["text"] == cited["text"]
     assert article["cleaned_text"][sentence["start"]:sentence["end"]] == cited["text"]
     page = client.get(f"/articles/{cited['article_id']}", params={"s": cited["sentence_index"]}).text
-    marked = re.search(rf'<span id="s{cited["sentence_index"]}" class="sentence highlight">(.*?)</span>', page, re.S)
+    # A <mark>, which the stylesheet also outlines and labels "cited": not told by colour alone.
+    marked = re.search(rf'<mark id="s{cited["sentence_index"]}" class="sentence highlight">(.*?)</mark>', page, re.S)
     assert marked and html.unescape(marked.group(1)) == cited["text"]
-    assert page.count("sentence highlight") == 1
+    assert page.count("sentence highlight") == 1 and page.count("<mark") == 1
     assert f'href="/stories/{story_id}"' in page  # the stories it belongs to
 
 
@@ -307,7 +319,7 @@ def test_openapi_schema_describes_the_json_api(client):
 
 
 def test_read_only_server_refuses_to_add(web_db, analyzer):
-    client = TestClient(create_app(web_db, read_only=True, analyzer=analyzer))
+    client = TestClient(create_app(web_db, read_only=True, analyzer=analyzer), base_url=LOCAL)
     assert "This server is read-only" in client.get("/add").text
     assert 'action="/add"' not in client.get("/add").text
     assert 'href="/add"' not in client.get("/").text
@@ -388,8 +400,10 @@ def test_private_addresses_are_refused_unless_allowed(writable):
     with local_http_server(ArticlePage) as (base, _):
         refused = writable().post("/api/articles", data={"urls": f"{base}/reef.html"}).json()
         assert refused["new"] == 0
-        assert refused["errors"] == [f"{base}/reef.html: refused: 127.0.0.1 is a private or local address (127.0.0.1)"]
-        allowed = writable(allow_private_urls=True).post("/api/articles", data={"urls": f"{base}/reef.html"}).json()
+        assert refused["errors"] == [f"{base}/reef.html: refused: 127.0.0.1 is a private or local address (127.0.0.1) "
+                                     "(only public internet addresses are fetched; --allow-private-urls lets the "
+                                     "operator fetch private ones)"]
+        allowed = writable(fetch_policy=ALLOW_PRIVATE).post("/api/articles", data={"urls": f"{base}/reef.html"}).json()
         assert allowed["new"] == 1 and allowed["errors"] == []
 
 
@@ -421,3 +435,61 @@ def test_a_mangled_seen_cookie_is_ignored(client):
         assert client.get(f"/stories/{story_id}").status_code == 200
     finally:
         client.cookies.clear()
+
+
+# --- small things a reader notices ------------------------------------------------------------------------
+
+
+def test_counts_of_one_are_singular_on_every_page(client):
+    story_id = story_id_for(client, "Quillmarsh lighthouse")  # the hostile article: a story of one
+    listed = client.get("/", params={"q": "Quillmarsh"}).text
+    assert "1 article · 1 outlet, 1 independent" in listed
+    assert "1 article from 1 outlet, 1 independent" in client.get(f"/stories/{story_id}").text
+    assert "1 articles" not in listed and "1 outlets" not in listed
+
+
+def test_the_article_page_shows_a_readable_date_with_the_iso_value_kept(client):
+    story_id = harbour_story(client)
+    source = next(s for s in client.get(f"/api/stories/{story_id}").json()["briefing"]["sources"]
+                  if s["source"] == "norvane-herald-reef.html")
+    article = client.get(f"/api/articles/{source['article_id']}").json()
+    assert article["published"] == "2025-03-06T00:00:00"  # the API keeps ISO 8601
+    page = client.get(f"/articles/{source['article_id']}").text
+    assert '<dt>Published</dt><dd><time datetime="2025-03-06T00:00:00">6 Mar 2025</time></dd>' in page
+    assert human_date("2025-03-06T06:10:00", with_time=True) == "6 Mar 2025, 06:10"  # a time of day when known
+    assert human_date("2025-11-30") == "30 Nov 2025" and human_date("not a date") == "not a date"
+
+
+def test_undated_stories_come_last_and_date_filters_leave_them_out(writable):
+    client = writable()
+    text = ("Night ferry crews at Oskvik pier voted to refuse overtime until the winter rota is changed, their "
+            "union said.\n\nThe pier authority said talks with the crews would resume next week.\n")
+    added = client.post("/api/articles", files={"files": ("oskvik-notes.txt", text.encode(), "text/plain")}).json()
+    [undated] = added["stories"]
+    assert undated["first_published"] is None
+    stories = client.get("/api/stories").json()["stories"]
+    dated = [s for s in stories if s["last_published"]]
+    # Every dated story first, newest first; then the undated ones (the seeds' text files too), the one
+    # that changed last first: ingestion time is not news time.
+    assert stories[:len(dated)] == dated and len(dated) >= 2
+    assert stories[len(dated)]["id"] == undated["id"]
+    assert [s["last_published"] for s in dated] == sorted((s["last_published"] for s in dated), reverse=True)
+    for filters in ({"since": "1900-01-01"}, {"until": "2100-01-01"}, {"since": "1900-01-01", "until": "2100-01-01"}):
+        shown = client.get("/api/stories", params=filters).json()["stories"]
+        assert shown == dated, filters
+    assert "left out when dates are filtered" in client.get("/", params={"since": "1900-01-01"}).text
+    assert "undated" in client.get("/").text.split(undated["title"], 1)[1].split("</li>", 1)[0]
+
+
+def test_prefix_search_and_a_bad_search_is_a_clear_400(client):
+    assert [s["title"] for s in client.get("/api/stories", params={"q": "ghostb*"}).json()["stories"]] == [
+        "Ghostbell orchid blooms at Hallowmere garden for first time in twelve years"]
+    harbour = client.get("/api/stories", params={"q": "Greyh* harb*"}).json()["stories"]
+    assert harbour and all("harbour" in s["title"].lower() for s in harbour)
+    assert client.get("/api/stories", params={"q": "harb"}).json()["stories"] == []  # a word is a whole word
+    for query in ("*", "** *", "\x00"):
+        api = client.get("/api/stories", params={"q": query})
+        assert api.status_code == 400 and set(api.json()["error"]) == {"status", "message", "fix"}, query
+        page = client.get("/", params={"q": query})
+        assert page.status_code == 400 and "Traceback" not in page.text
+    assert "a * needs the start of a word" in client.get("/api/stories", params={"q": "*"}).json()["error"]["message"]

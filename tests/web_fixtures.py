@@ -1,10 +1,18 @@
-"""Stores for the web tests: the seeds, the example pile and one hostile article, ingested for real."""
+"""For the web tests: stores (the seeds, the example pile and one hostile article, ingested for real) and
+`storyline serve` run in its own process on 127.0.0.1."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from conftest import EXAMPLES, SHARED_DATA
 
@@ -53,3 +61,35 @@ def copy_store(db: Path, directory: Path) -> Path:
     target = directory / "copy.db"
     shutil.copy(db, target)
     return target
+
+
+@contextmanager
+def running_server(db: Path, log: Path, *options: str) -> Iterator[str]:
+    """`storyline serve --db DB` (and ``options``) on 127.0.0.1 at a free port, its output in ``log``;
+    yields the base URL once it answers, and stops it at the end."""
+    from storyline.bench.web import free_port
+
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), *options],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(base + "/static/storyline.css", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"storyline serve did not start: {log.read_text()[-2000:]}") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

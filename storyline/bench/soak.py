@@ -188,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "soak.db"
         state.publish()
-        watcher = subprocess.Popen([*storyline_command(), "watch", feed_url, "--every", "2s", "--db", str(db)],
+        watcher = subprocess.Popen([*storyline_command(), "watch", feed_url, "--every", "2s", "--db", str(db),
+                                     "--allow-private-urls"],
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         watcher_lines: list[str] = []
         threading.Thread(target=lambda: watcher_lines.extend(watcher.stderr), daemon=True).start()
