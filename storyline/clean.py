@@ -80,8 +80,8 @@ _DATE_TOKEN = (
     r"(?:\d{1,4}(?::\d\d)?(?:st|nd|rd|th)?|[ap]\.?m\.?|noon|midnight|utc|gmt|[ecmp][sd]?t|bst|cet|cest|"
     r"et|pt|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|"
-    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|today|yesterday|at|on|ago|mins?|minutes?|hours?|hrs?|days?)\.?"
-)
+    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|today|yesterday|at|on|ago|mins?|minutes?|hours?|hrs?|days?)(?!\w)\.?"
+)  # a token ends where its word does: "2015" is never read as "20" + "15" (exponential backtracking)
 _JOURNALIST = (
     r"(?:editor|correspondent|reporter|writer|columnist|contributor|journalist|producer|blogger|"
     r"freelancer|editor-at-large|photographer|news\s+editor|staff\s+writer)s?"

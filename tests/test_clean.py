@@ -821,3 +821,20 @@ def test_example_pile_contains_the_facts_its_readme_promises():
     assert sum(brenn in t for t in text.values()) == 3
     assert "Sunday, March 9, 2025" in text["brackenford-courier.txt"]
     assert all(word in text["saltwind-review.txt"] for word in ("cronies", "shameless", "reckless"))
+
+
+def test_a_long_run_of_archive_dates_is_cleaned_without_catastrophic_backtracking():
+    """A scraped archive list ("december, 2015 november, 2015 ...") once took the date-stamp pattern
+    hours (digits could be split into tokens in exponentially many ways). Run apart so a regression
+    fails here instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    months = "december november october september august july june may april march february january".split()
+    archive = " ".join(f"{month}, 2015" for month in months)
+    code = ("import sys; from storyline.clean import clean_article; from storyline.models import Article; "
+            "text = sys.stdin.read(); print(clean_article(Article('x', '', text, 'o', 's')).text)")
+    text = f"{archive} the harbour board met on monday and approved the dredging plan for the north quay."
+    result = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "approved the dredging plan" in result.stdout
