@@ -119,6 +119,30 @@ class DateMention:
     date: EventDate
     article: int
     sentence: int
+    incidental: bool = False  # named in passing, not when the sentence's event happens (incidental_date)
+
+
+# A date named in passing rather than as the time of the sentence's event: a baseline of a comparison
+# ("the worst since 1980", "higher than in 2010"), a span's bound ("from 1990 to 2000"), a year used as a
+# modifier ("the 2016 election", "a 1998 law"). Read off the Multi-News tune clusters of storyline bench deep.
+_INCIDENTAL_BEFORE = re.compile(
+    r"(?:\bsince|\bthan(?:\s+in)?|\bsince\s+at\s+least|\buntil|\bthrough|\bfrom|\bbetween|\bas\s+of|"
+    r"\bever\s+since|\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in|\bsince\s+records\s+began\s+in)\s*$",
+    re.I,
+)
+
+
+def incidental_date(sentence: str, start: int, end: int, precision: str) -> bool:
+    """Whether the date at sentence[start:end] is named in passing (see _INCIDENTAL_BEFORE)."""
+    before = sentence[:start].rstrip()
+    if _INCIDENTAL_BEFORE.search(before + " "):
+        return True
+    if precision == YEAR:
+        after = sentence[end:]
+        # "the 2016 election", "a 1998 law": the year modifies a noun; "in 2016, ..." or "in 2016." dates.
+        if re.match(r"^\s+[a-z][a-z-]+", after) and re.search(r"\b(?:the|a|an|its|his|her|their|this|that)\s*$", before, re.I):
+            return True
+    return False
 
 
 def _nearest_year(month: int, day: int, published: date) -> int | None:
@@ -293,6 +317,7 @@ def find_dates(article: AnalyzedArticle) -> list[DateMention]:
                 parsed = EventDate(expression, DAY, None, basis=UNPLACED)
             if parsed is not None:
                 spans.append((start, end))
-                found.append(DateMention(parsed, 0, sentence.index))
+                incidental = incidental_date(sentence.text, start, end, parsed.precision)
+                found.append(DateMention(parsed, 0, sentence.index, incidental))
     return found
 

@@ -107,7 +107,7 @@ def evaluate_contradictions(pairs: list[ClaimPair], embedder) -> dict:
     for k, pair in enumerate(pairs):
         similarity = float(vectors[2 * k] @ vectors[2 * k + 1])
         found = conflict_between(pair.text_a, pair.text_b, similarity, pair.published_a, pair.published_b)
-        predicted = found[0] if found else "none"
+        predicted = (found[0] if isinstance(found, tuple) else found.kind) if found else "none"
         if pair.label != "none" and predicted != "none":
             tp += 1
             kind_right += predicted == pair.label
