@@ -123,13 +123,21 @@ class DateMention:
 
 
 # A date named in passing rather than as the time of the sentence's event: a baseline of a comparison
-# ("the worst since 1980", "higher than in 2010"), a span's bound ("from 1990 to 2000"), a year used as a
-# modifier ("the 2016 election", "a 1998 law"). Read off the Multi-News tune clusters of storyline bench deep.
+# ("the worst since 1980", "higher than in 2010"), a span's bound ("from 1990 to 2000", "before Oct.
+# 23"), a date used as a modifier ("the 2016 election", "a white 1989 Suzuki", "the Aug. 7 bombings";
+# but "during a Dec. 28 phone call" dates the sentence's event),
+# or a date inside a relative or subordinate clause, which gives background to the sentence's event
+# ("His wife, who had not seen him since his arrest on Nov. 30, was told ...", "came after he signed a
+# petition in May 1995"). Read off the tune clusters of storyline bench deep.
 _INCIDENTAL_BEFORE = re.compile(
-    r"(?:\bsince|\bthan(?:\s+in)?|\bsince\s+at\s+least|\buntil|\bthrough|\bfrom|\bbetween|\bas\s+of|"
-    r"\bever\s+since|\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in|\bsince\s+records\s+began\s+in)\s*$",
+    r"(?:\bsince|\bthan(?:\s+in)?|\buntil|\bthrough|\bfrom|\bbetween|\bbefore|\bas\s+of|"
+    r"\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in)\s*$",
     re.I,
 )
+_MODIFIER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|last\s+year's)(?:\s+[a-z]+){0,2}\s*$", re.I)
+# A clause opened before the date and not closed by a comma: its verb is not the sentence's main event
+# ("when" is left out: "traffic returned when the bridge reopened on March 2" dates the main event).
+_SUBORDINATE = re.compile(r"(?:\b(?:who|whom|whose|which)\b|,\s*where\b|(?:^|\s)(?:[Aa]fter|[Ss]ince|[Ww]here)\s)")
 
 
 def incidental_date(sentence: str, start: int, end: int, precision: str) -> bool:
@@ -137,11 +145,21 @@ def incidental_date(sentence: str, start: int, end: int, precision: str) -> bool
     before = sentence[:start].rstrip()
     if _INCIDENTAL_BEFORE.search(before + " "):
         return True
-    if precision == YEAR:
-        after = sentence[end:]
-        # "the 2016 election", "a 1998 law": the year modifies a noun; "in 2016, ..." or "in 2016." dates.
-        if re.match(r"^\s+[a-z][a-z-]+", after) and re.search(r"\b(?:the|a|an|its|his|her|their|this|that)\s*$", before, re.I):
+    # "the 2016 election", "the Aug. 7 embassy bombing": the date modifies the noun after it.
+    # "during a Dec. 28 phone call" dates the sentence's own event, so "during" keeps it.
+    expression = sentence[start:end]
+    if re.match(r"(?:the|a|an)\s", expression, re.I):  # spaCy's span can take the article in: "the Aug. 7"
+        before, start = (before + " " + expression.split()[0]).strip(), start + len(expression.split()[0]) + 1
+    modifier = _MODIFIER_BEFORE.search(before)
+    if modifier and re.match(r"^\s+[A-Za-z][\w.-]+", sentence[end:]) and not re.search(r"\bduring\s*$", before[: modifier.start()]):
+        following = re.match(r"^\s+([A-Za-z][\w.-]+)", sentence[end:]).group(1).lower()
+        if following not in {"and", "or", "to", "when", "after", "before", "at", "in", "on", "by", "as", "the", "a"}:
             return True
+    opened = None
+    for m in _SUBORDINATE.finditer(before):
+        opened = m
+    if opened is not None and "," not in before[opened.end() :]:
+        return True
     return False
 
 

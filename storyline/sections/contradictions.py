@@ -421,8 +421,24 @@ def _fits(a: Quantity, b: Quantity) -> bool:
     return a.low <= b.high * 1.01 and b.low <= a.high * 1.01
 
 
+def _name_words(text: str) -> set[str]:
+    """The words of the names a sentence gives (outside quotes); its first word only inside a longer name."""
+    bare = outside_quotes(text).strip()
+    first, _, rest = bare.partition(" ")
+    if not rest[:1].isupper():
+        bare = first.lower() + " " + rest  # "Their car-bomb", "Two sailors": capitalised as the first word
+    return {w.removesuffix("'s") for name in actor_anchors(bare) for w in name.split()}
+
+
 def _number_conflict(text_a: str, text_b: str) -> tuple[str, Quantity, Quantity] | None:
-    """The same measure (unit and what it counts) with values that cannot both hold, or None."""
+    """The same measure (unit and what it counts) with values that cannot both hold, or None.
+
+    The names of one sentence must all be in the other: "213 killed in Nairobi" and "224 killed in Kenya
+    and Tanzania" count different things (one embassy, both); a toll that rises names the same places.
+    """
+    names_a, names_b = _name_words(text_a), _name_words(text_b)
+    if not (names_a <= names_b or names_b <= names_a):
+        return None
     quantities_a, quantities_b = quantities(text_a), quantities(text_b)
     for x in quantities_a:
         same = [
@@ -452,22 +468,24 @@ def _show(q: Quantity) -> str:
 # --- dates ----------------------------------------------------------------------------------------
 
 
-def _dates(text: str, published) -> set[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def _dates(text: str, published) -> frozenset[tuple[int, int]]:
     out = set()
     for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
         for m in pattern.finditer(text):
             parsed = parse_date(m.group(0), published)
             if parsed and parsed.day:
                 out.add((parsed.month, parsed.day))
-    return out
+    return frozenset(out)
 
 
 _RELATIVE_PERIOD = re.compile(r"\b(?:last|this|next|previous)\s+(?:year|month|week|season)\b", re.I)
 
 
-def _years(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _years(text: str) -> frozenset[str]:
     """Years and relative periods the sentence names ("2016", "last year")."""
-    return set(re.findall(r"\b(?:19|20)\d\d\b", text)) | {m.lower() for m in _RELATIVE_PERIOD.findall(text)}
+    return frozenset(re.findall(r"\b(?:19|20)\d\d\b", text)) | {m.lower() for m in _RELATIVE_PERIOD.findall(text)}
 
 
 def _different_occasions(text_a: str, text_b: str, published_a, published_b) -> bool:
@@ -504,14 +522,17 @@ def conflict_between(
 ) -> Conflict | None:
     """The conflict between two sentences (kind, explanation, the rule and why), or None. Text-only rules."""
     ordered = published_a is not None and published_b is not None and published_a != published_b
-    occasions = _different_occasions(text_a, text_b, published_a, published_b)
+
+    def occasions() -> bool:
+        return _different_occasions(text_a, text_b, published_a, published_b)
 
     # Polarity: the same action of the same subject at the same time, one affirms and one denies it.
-    if similarity >= CANDIDATE_SIMILARITY and not occasions:
+    actions_a = find_actions(text_a) if similarity >= CANDIDATE_SIMILARITY else ()
+    if actions_a and not occasions():
         actions_b = find_actions(text_b)
         anchors_a, anchors_b = actor_anchors(outside_quotes(text_a)), actor_anchors(outside_quotes(text_b))
         best = None
-        for x in find_actions(text_a):
+        for x in actions_a:
             for y in actions_b:
                 if x.group != y.group or x.affirmed == y.affirmed:
                     continue
@@ -537,7 +558,7 @@ def conflict_between(
 
     words_a, words_b = content_words(text_a), content_words(text_b)
     # Numbers: the same measure with values that cannot both be right.
-    if similarity >= NUMBER_SIMILARITY and overlap(words_a, words_b) >= NUMBER_OVERLAP and not occasions:
+    if similarity >= NUMBER_SIMILARITY and overlap(words_a, words_b) >= NUMBER_OVERLAP and not occasions():
         found = _number_conflict(text_a, text_b)
         if found:
             unit, x, y = found

@@ -4,8 +4,8 @@
   neutral); the shares are reported per outlet with example opinion sentences cited.
 * Loaded words: evaluative words of the maintained lexicons (TextBlob's subjectivity lexicon agreeing
   with VADER's valence lexicon, :func:`storyline.attribution.loaded_lexicon`) and storyline's short list
-  of judging words and phrases, that the outlet uses in its own voice: outside quotes and outside
-  sentences that report someone else's words. Each word cites its sentences.
+  of judging words and phrases, that the outlet uses in its own voice: outside quotes and before any
+  reporting verb (:func:`storyline.attribution.own_voice`). Each word cites its sentences.
 * Distinctive words, shown apart under that name: the words the outlet uses far more often than the
   other outlets (relative frequency with add-one smoothing >= ``DISTINCTIVE_RATIO`` and at least
   ``MIN_DISTINCTIVE_COUNT`` uses). They say what the outlet dwells on, not that it is loaded.
@@ -102,8 +102,8 @@ def build_framing(
                 labels[label] += 1
                 if label == OPINION and len(examples) < MAX_EXAMPLES:
                     examples.append(article.ref(sentence.index))
-                if label == ATTRIBUTED or context_need(sentence.text) == NOT_A_SENTENCE:
-                    continue  # someone else's words, or a headline / caption / link line
+                if context_need(sentence.text) == NOT_A_SENTENCE:
+                    continue  # a headline, caption or link line
                 for word in evaluative_words(sentence.text):
                     lexicon_hits.setdefault(word, []).append(article.ref(sentence.index))
         total = sum(labels.values()) or 1
