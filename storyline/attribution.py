@@ -153,13 +153,40 @@ def attribution_cue(text: str) -> str | None:
 _STANCE_VERB_PATTERN = re.compile(r"\b(?:denounced|denounces|called|calls|described|describes|branded|labelled|labeled|condemned)\b")
 
 
-def own_voice(text: str) -> str:
+_OPENING_MARK = re.compile(r"``|“|\"")
+_CLOSING_MARK = re.compile(r"''|”|\"")
+
+
+def outside_running_quotes(text: str, inside: bool) -> tuple[str, bool]:
+    """The sentence outside quotes when a quote may run across sentences, and whether one is open after it.
+
+    News quotes often span sentences (``The talks failed. We will try again,'' she said.): ``inside``
+    says a quote opened in an earlier sentence is still open, so the words up to its closing mark are
+    quoted; an opening mark that is never closed quotes the rest of the sentence (and what follows).
+    """
+    if inside:
+        closing = _CLOSING_MARK.search(text)
+        if closing is None:
+            return "", True
+        text = " " * closing.end() + text[closing.end() :]
+    bare = outside_quotes(text)
+    closing = re.search(r"''|”", bare)  # a quote whose opening was not seen: what comes before is quoted
+    if closing is not None:
+        bare = " " * closing.end() + bare[closing.end() :]
+    opening = _OPENING_MARK.search(bare)
+    if opening is not None:
+        return bare[: opening.start()], True
+    return bare, False
+
+
+def own_voice(text: str, bare: str | None = None) -> str:
     """The part of a sentence in the writer's own voice: outside quotes, before any reporting or stance verb.
 
     "Of course, the money would have helped, officials said" keeps "Of course, the money would have
-    helped"; "Fischer said the sentences were unacceptable" keeps "Fischer".
+    helped"; "Fischer said the sentences were unacceptable" keeps "Fischer". ``bare`` is the sentence
+    outside quotes when the caller knows more (:func:`outside_running_quotes`).
     """
-    bare = outside_quotes(text)
+    bare = outside_quotes(text) if bare is None else bare
     cuts = [
         m.start()
         for pattern in (ACCORDING_TO_PATTERN, REPORTING_VERB_PATTERN, _STANCE_VERB_PATTERN)
@@ -169,12 +196,12 @@ def own_voice(text: str) -> str:
     return bare[: min(cuts)] if cuts else bare
 
 
-def evaluative_words(text: str) -> list[str]:
+def evaluative_words(text: str, bare: str | None = None) -> list[str]:
     """Loaded words and judging phrases in the writer's own voice (:func:`own_voice`), lower-cased, in order.
 
     Lower-case words only: a capitalised "Great" or "Super" names something (Great Barrier Reef, Super Bowl).
     """
-    bare = own_voice(text)
+    bare = own_voice(text, bare)
     lexicon = loaded_lexicon()
     hits = [m.group(0).lower() for m in EVALUATIVE_PHRASE_PATTERN.finditer(bare)]
     hits += [w for w in _WORD.findall(bare) if w.islower() and (w in lexicon or w in EVALUATIVE_WORDS)]

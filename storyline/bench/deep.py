@@ -247,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
                 line += f"; labelled conflicts found {counts['conflicts_found']} of {counts['conflicts']}, recall {counts['recall']}"
             print(line)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 

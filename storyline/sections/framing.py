@@ -22,7 +22,15 @@ from typing import Mapping
 
 import numpy as np
 
-from storyline.attribution import ATTRIBUTED, NEUTRAL, OPINION, classify_sentence, evaluative_words, outside_quotes
+from storyline.attribution import (
+    ATTRIBUTED,
+    NEUTRAL,
+    OPINION,
+    classify_sentence,
+    evaluative_words,
+    outside_quotes,
+    outside_running_quotes,
+)
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.common import STOPWORDS, outlet_of, source_key, tokens
 from storyline.sections.facts import Fact, build_facts
@@ -97,14 +105,18 @@ def build_framing(
         examples: list[SentenceRef] = []
         lexicon_hits: dict[str, list[SentenceRef]] = {}
         for article in items:
+            inside_quote, paragraph = False, None
             for sentence in article.sentences:
+                if sentence.paragraph != paragraph:
+                    inside_quote, paragraph = False, sentence.paragraph
+                bare, inside_quote = outside_running_quotes(sentence.text, inside_quote)
                 label = classify_sentence(sentence.text)
                 labels[label] += 1
                 if label == OPINION and len(examples) < MAX_EXAMPLES:
                     examples.append(article.ref(sentence.index))
                 if context_need(sentence.text) == NOT_A_SENTENCE:
                     continue  # a headline, caption or link line
-                for word in evaluative_words(sentence.text):
+                for word in evaluative_words(sentence.text, bare):
                     lexicon_hits.setdefault(word, []).append(article.ref(sentence.index))
         total = sum(labels.values()) or 1
         mine = counts[outlet]
