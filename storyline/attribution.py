@@ -58,7 +58,9 @@ QUOTE_PATTERN = re.compile(r"(?:``|[\"“”])((?:(?!``|'')[^\"“”]){2,}?)(?:
 # (mean subjectivity over its senses >= LOADED_SUBJECTIVITY) and VADER's raters gave it a strong valence
 # (|mean| >= LOADED_VALENCE). Movie-review lexicons also rate words whose news sense is factual ("guilty",
 # "free", "poor", "critical") or that name a person's feeling the story reports ("fans were thrilled"),
-# so those are left out (FACTUAL_IN_NEWS, read off the tune clusters of storyline bench deep).
+# so those are left out (FACTUAL_IN_NEWS, read off the tune clusters of storyline bench deep; the second
+# line: the most frequent words whose news sense is mostly factual or idiomatic, "the worst fire in
+# Sweden's history", "a bad cough", "the wrong switches", "great popularity", "for better or worse").
 LOADED_SUBJECTIVITY = 0.6
 LOADED_VALENCE = 1.5
 FACTUAL_IN_NEWS: frozenset[str] = frozenset("""
@@ -70,6 +72,7 @@ FACTUAL_IN_NEWS: frozenset[str] = frozenset("""
     justified ethical honest loyal gentle noble smart intelligent creative innovative ambitious passionate
     heroic brave lucky fortunate confident respectful sympathetic talented superior precious sweet lovely
     beloved funny good grand devastating destructive
+    bad great greatest wrong worse worst nice sophisticated loving
     """.split())
 
 
@@ -113,7 +116,6 @@ EVALUATIVE_WORDS: frozenset[str] = frozenset("""
 # Multi-word evaluative phrases and judgements ("yet another sign", "so bad").
 EVALUATIVE_PHRASES: tuple[str, ...] = (
     "yet another",
-    "once again",
     "so-called",
     "of course",
     "so bad",
@@ -135,8 +137,11 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def outside_quotes(text: str) -> str:
-    """The sentence with quoted material blanked out (so a speaker's words are not the outlet's)."""
-    return QUOTE_PATTERN.sub(" ", text)
+    """The sentence with quoted material blanked out (so a speaker's words are not the outlet's).
+
+    Blanked with spaces of the same length, so positions in it are positions in the sentence.
+    """
+    return QUOTE_PATTERN.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def attribution_cue(text: str) -> str | None:
@@ -150,7 +155,14 @@ def attribution_cue(text: str) -> str | None:
 
 
 # Verbs that put an evaluation in someone else's mouth: "groups denounced the release as cynical".
-_STANCE_VERB_PATTERN = re.compile(r"\b(?:denounced|denounces|called|calls|described|describes|branded|labelled|labeled|condemned)\b")
+_STANCE_VERB_PATTERN = re.compile(
+    r"\b(?:denounced|denounces|denounce|called|calls|described|describes|branded|labelled|labeled|condemned|"
+    r"condemn|condemns|believed|believes|believe|thinks|thought|feels|felt|emphasize|emphasizes|talked about|"
+    r"(?i:in (?:his|her|their|its|\w+'s) (?:opinion|view)))\b"
+)
+# A reporting verb in the last part of a sentence ("..., leaders of the church said in a letter")
+# attributes everything before it.
+ATTRIBUTION_AT_END = 0.5
 
 
 _OPENING_MARK = re.compile(r"``|“|\"")
@@ -193,7 +205,11 @@ def own_voice(text: str, bare: str | None = None) -> str:
         for m in [pattern.search(bare)]
         if m
     ]
-    return bare[: min(cuts)] if cuts else bare
+    if not cuts:
+        return bare
+    if min(cuts) > ATTRIBUTION_AT_END * len(bare.rstrip()):
+        return ""  # "Last week's brutal assault ..., leaders said": all of it is theirs
+    return bare[: min(cuts)]
 
 
 def evaluative_words(text: str, bare: str | None = None) -> list[str]:

@@ -363,7 +363,15 @@ _UPPER_BOUND = re.compile(r"(?:fewer than|less than|under|up to|at most|nearly|a
 _APPROXIMATE = re.compile(r"(?:about|around|some|roughly|approximately|an estimated|estimated|nearly|almost)\s+$")
 _VAGUE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999)}
 MEASURE_WINDOW = 5  # content words either side of a number that say what it counts
-APPROXIMATE_TOLERANCE = 0.15  # "about 200" fits 170-230
+MAX_APPROXIMATION = 0.25  # "about 200" fits 150-250 (rounded to the hundred), never wider than a quarter
+
+
+def _rounding_margin(value: float) -> float:
+    """How far "about N" may be from the true figure: half the unit N was rounded to ("about 180": 5)."""
+    unit = 1.0
+    while value >= unit * 10 and value % (unit * 10) == 0:
+        unit *= 10
+    return min(max(unit / 2, value * 0.02), value * MAX_APPROXIMATION)
 
 
 @dataclass(frozen=True)
@@ -401,7 +409,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         elif _UPPER_BOUND.search(before):
             low = 0.0
         elif _APPROXIMATE.search(before):
-            low, high = value * (1 - APPROXIMATE_TOLERANCE), value * (1 + APPROXIMATE_TOLERANCE)
+            margin = _rounding_margin(value)
+            low, high = value - margin, value + margin
         unit = unit.removesuffix("s") if unit not in {"press", "loss"} else unit
         if unit in DURATION_UNITS or unit.endswith("-old") or unit.endswith("-year"):
             continue
@@ -421,13 +430,17 @@ def _fits(a: Quantity, b: Quantity) -> bool:
     return a.low <= b.high * 1.01 and b.low <= a.high * 1.01
 
 
+NAME_PREFIX = 4
+
+
 def _name_words(text: str) -> set[str]:
     """The words of the names a sentence gives (outside quotes); its first word only inside a longer name."""
     bare = outside_quotes(text).strip()
     first, _, rest = bare.partition(" ")
     if not rest[:1].isupper():
         bare = first.lower() + " " + rest  # "Their car-bomb", "Two sailors": capitalised as the first word
-    return {w.removesuffix("'s") for name in actor_anchors(bare) for w in name.split()}
+    # The first letters only, so that "Swedish" and "Sweden's", "Kenya" and "Kenyan" are one name.
+    return {w.removesuffix("'s")[:NAME_PREFIX] for name in actor_anchors(bare) for w in name.split()}
 
 
 def _number_conflict(text_a: str, text_b: str) -> tuple[str, Quantity, Quantity] | None:
