@@ -119,6 +119,77 @@ class DateMention:
     date: EventDate
     article: int
     sentence: int
+    incidental: bool = False  # named in passing, not when the sentence's event happens (incidental_date)
+
+
+# A date named in passing rather than as the time of the sentence's event: a baseline of a comparison
+# ("the worst since 1980", "higher than in 2010"), a span's bound ("from 1990 to 2000", "before Oct.
+# 23"), a date used as a modifier ("the 2016 election", "a white 1989 Suzuki", "the Aug. 7 bombings";
+# but "during a Dec. 28 phone call" dates the sentence's event),
+# a date inside a relative, conditional or subordinate clause, which gives background to the sentence's
+# event ("His wife, who had not seen him since his arrest on Nov. 30, was told ...", "came after he
+# signed a petition in May 1995", "if Operation Rescue returns in April", "could ... until elections in
+# April"), after "of" ("the Sherman Act of 1890"), in a participle clause ("a photograph taken in
+# January 1997") or inside a quote (a speaker's plan or wish). Read off the tune clusters of storyline
+# bench deep.
+_INCIDENTAL_BEFORE = re.compile(
+    r"(?:\bsince|\bthan(?:\s+in)?|\buntil|\bthrough|\bfrom|\bbetween|\bbefore|\bas\s+of|"
+    r"\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in)\s*$",
+    re.I,
+)
+_MODIFIER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|last\s+year's)(?:\s+[a-z]+){0,2}\s*$", re.I)
+# A clause opened before the date and not closed by a comma: its verb is not the sentence's main event
+# ("when" is left out: "traffic returned when the bridge reopened on March 2" dates the main event).
+_SUBORDINATE = re.compile(
+    r"(?:\b(?:who|whom|whose|which)\b|,\s*where\b|(?:^|\s)(?:[Aa]fter|[Ss]ince|[Ww]here|[Bb]efore|[Uu]ntil|[Ii]f|[Uu]nless|"
+    r"[Dd]espite|[Ll]ike|[Ii]n response to)\s|\b(?:could|might|would|may|should|must|can)\s)"
+)
+# "the sensation of September", "the Sherman Act of 1890": a date after "of" names a thing, except the
+# time words that say when ("the morning of Oct. 23").
+_OF_DATE = re.compile(r"(?<!morning)(?<!evening)(?<!night)(?<!afternoon)(?<!\bday)(?<!week)(?<!\bend)(?<!beginning)(?<!middle)\s+of\s*$")
+# "A photograph taken in January 1997", "an indictment, issued in June": a participle without its
+# auxiliary (an irregular form, or an -ed form after a comma) opens a clause about something else.
+_REDUCED_RELATIVE = re.compile(
+    r"(?:,\s*\w{3,}ed|\b(?:taken|given|written|chosen|driven|seen|shown|known|drawn))(?:\s+(?:in|on))?\s*$"
+)
+
+
+def _inside_quote(sentence: str, position: int) -> bool:
+    from storyline.attribution import QUOTE_PATTERN  # the one definition of a quote
+
+    if any(m.start() <= position < m.end() for m in QUOTE_PATTERN.finditer(sentence)):
+        return True
+    before = sentence[:position]
+    return before.count("``") > before.count("''") or before.count("“") > before.count("”")
+
+
+def incidental_date(sentence: str, start: int, end: int, precision: str) -> bool:
+    """Whether the date at sentence[start:end] is named in passing (see _INCIDENTAL_BEFORE)."""
+    before = sentence[:start].rstrip()
+    if _INCIDENTAL_BEFORE.search(before + " "):
+        return True
+    # "the 2016 election", "the Aug. 7 embassy bombing": the date modifies the noun after it.
+    # "during a Dec. 28 phone call" dates the sentence's own event, so "during" keeps it.
+    expression = sentence[start:end]
+    if re.match(r"(?:the|a|an)\s", expression, re.I):  # spaCy's span can take the article in: "the Aug. 7"
+        before, start = (before + " " + expression.split()[0]).strip(), start + len(expression.split()[0]) + 1
+    modifier = _MODIFIER_BEFORE.search(before)
+    if modifier and re.match(r"^\s+[A-Za-z][\w.-]+", sentence[end:]) and not re.search(r"\bduring\s*$", before[: modifier.start()]):
+        following = re.match(r"^\s+([A-Za-z][\w.-]+)", sentence[end:]).group(1).lower()
+        if following not in {"and", "or", "to", "when", "after", "before", "at", "in", "on", "by", "as", "the", "a"}:
+            return True
+    if _OF_DATE.search(before) or re.search(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s*$", before):
+        return True  # "the Sherman Act of 1890"; "Mr. October" is a name
+    if _REDUCED_RELATIVE.search(before) and not re.search(r"\b(?:was|were|is|are|be|been|has|have|had)\s+\w+\s*(?:in|on)?\s*$", before):
+        return True
+    if _inside_quote(sentence, start):
+        return True  # a speaker's words: a plan or a wish, not the event the sentence reports
+    opened = None
+    for m in _SUBORDINATE.finditer(before):
+        opened = m
+    if opened is not None and "," not in before[opened.end() :]:
+        return True
+    return False
 
 
 def _nearest_year(month: int, day: int, published: date) -> int | None:
@@ -293,6 +364,7 @@ def find_dates(article: AnalyzedArticle) -> list[DateMention]:
                 parsed = EventDate(expression, DAY, None, basis=UNPLACED)
             if parsed is not None:
                 spans.append((start, end))
-                found.append(DateMention(parsed, 0, sentence.index))
+                incidental = incidental_date(sentence.text, start, end, parsed.precision)
+                found.append(DateMention(parsed, 0, sentence.index, incidental))
     return found
 

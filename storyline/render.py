@@ -255,22 +255,31 @@ def _md_contradictions(items: list[dict[str, Any]]) -> list[str]:
     lines = [f"## {SECTION_TITLES['contradictions']}", ""]
     for c in items:
         first, second = c["first"], c["second"]
-        lines.append(f"- **{c['kind']}** ({md_escape(c['explanation'])}):")
-        lines.append(f"  - {md_escape(first['outlet'])}: {md_escape(first['text'])} {_refs_md(first['citation'])}")
-        lines.append(f"  - {md_escape(second['outlet'])}: {md_escape(second['text'])} {_refs_md(second['citation'])}")
-        if c["changed_over_time"]:
-            lines.append(f"  - *{md_escape(c['note'])}*")
+        kind = "change over time" if c["changed_over_time"] else c["kind"]
+        lines.append(
+            f"- **{kind}** ({md_escape(c['explanation'])}), confidence {c['confidence']:.0%}: {md_escape(c['reason'])}"
+        )
+        for side in c.get("reports") or [first, second]:  # every report, oldest first
+            when = f", {side['published'][:10]}" if side.get("published") else ""
+            refs = _refs_md([side["citation"], *side.get("copies", [])])
+            lines.append(f"  - {md_escape(side['outlet'])}{when}: {md_escape(side['text'])} {refs}")
     return lines
 
 
 def _md_framing(items: list[dict[str, Any]]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['framing']}", "", "| outlet | own opinion | attributed | neutral | loaded words | leaves out |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"## {SECTION_TITLES['framing']}",
+        "",
+        "| outlet | own opinion | attributed | neutral | loaded words | uses far more than the others | leaves out |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in items:
         words = ", ".join(f"{md_escape(w['word'])} {_refs_md(w['citations'][:1])}" for w in f["loaded_words"])
+        distinctive = ", ".join(md_escape(w["word"]) for w in f.get("distinctive_words", []))
         left_out = "; ".join(f"{md_escape(x['text'])} {_refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
         lines.append(
             f"| {md_escape(f['outlet'])} | {f['opinion_share']:.0%} {_refs_md(f['opinion_examples'])} | "
-            f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {left_out} |"
+            f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {distinctive} | {left_out} |"
         )
     return lines
 

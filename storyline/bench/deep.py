@@ -107,7 +107,7 @@ def evaluate_contradictions(pairs: list[ClaimPair], embedder) -> dict:
     for k, pair in enumerate(pairs):
         similarity = float(vectors[2 * k] @ vectors[2 * k + 1])
         found = conflict_between(pair.text_a, pair.text_b, similarity, pair.published_a, pair.published_b)
-        predicted = found[0] if found else "none"
+        predicted = (found[0] if isinstance(found, tuple) else found.kind) if found else "none"
         if pair.label != "none" and predicted != "none":
             tp += 1
             kind_right += predicted == pair.label
@@ -136,18 +136,17 @@ def evaluate_contradictions(pairs: list[ClaimPair], embedder) -> dict:
     }
 
 
-def time_sections(cluster_dir: Path, repeat: int) -> dict:
-    """Median warm time of the six sections on one story, and the analysis time of the same articles."""
-    from storyline.analyze import analyze_articles, default_analyzer
+def cleaned_cluster(cluster_dir: Path) -> list:
+    """A cluster's documents cleaned, each its own outlet (named by its file).
+
+    DUC and Multi-News documents have no headline line, so they are read as whole bodies.
+    """
     from storyline.clean import clean_article
     from storyline.ingest import article_id
     from storyline.models import Article
-    from storyline.sections import build_sections
 
-    analyzer = default_analyzer()
-    # DUC documents are one paragraph with no headline line, so they are read as whole bodies here.
-    documents = sorted((cluster_dir / "docs").glob("*.txt"))
-    cleaned = [
+    documents = sorted((cluster_dir / "docs").glob("*.txt"), key=lambda p: (len(p.stem), p.stem))
+    return [
         clean_article(
             Article(
                 article_id(path.stem, path.stem, text), path.stem, text, f"{cluster_dir.name}/{path.stem}", str(path)
@@ -155,7 +154,17 @@ def time_sections(cluster_dir: Path, repeat: int) -> dict:
         )
         for path in documents
         for text in [path.read_text(encoding="utf-8", errors="replace")]
+        if text.strip()
     ]
+
+
+def time_sections(cluster_dir: Path, repeat: int) -> dict:
+    """Median warm time of the six sections on one story, and the analysis time of the same articles."""
+    from storyline.analyze import analyze_articles, default_analyzer
+    from storyline.sections import build_sections
+
+    analyzer = default_analyzer()
+    cleaned = cleaned_cluster(cluster_dir)
     start = time.perf_counter()
     articles = analyze_articles(cleaned, analyzer)
     analysis = time.perf_counter() - start
@@ -186,6 +195,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="warm runs (the median is reported)")
     parser.add_argument("--pairs", type=Path, default=CLAIM_PAIRS, help="labelled claim pairs (JSONL)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--part",
+        choices=("report", "tune", "both", "none"),
+        default="report",
+        help="which labelled clusters to judge the sections on (tests/data/README.md)",
+    )
+    parser.add_argument("--labels", type=Path, default=SECTION_LABELS, help="labelled section items (JSONL)")
+    parser.add_argument("--dump", type=Path, default=None, help="write every shown item here, for labelling")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -203,6 +220,12 @@ def run(args: argparse.Namespace) -> int:
     results["contradictions"] = evaluate_contradictions(pairs, default_analyzer().embedder)
     results["contradictions"]["unreadable_pairs"] = missing
 
+    parts = {"both": ["tune", "report"], "none": []}.get(args.part, [args.part])
+    results["sections"] = {}
+    for part in parts:
+        dump = args.dump.with_suffix(f".{part}.jsonl") if args.dump else None
+        results["sections"][part] = evaluate_sections(args.shared, part, args.labels, dump)
+
     t, c = results["time"], results["contradictions"]
     if t:
         print(f"deep briefing, {t['articles']} articles / {t['sentences']} sentences ({t['story']}):")
@@ -214,6 +237,205 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"  precision {c['precision']:.3f}  recall {c['recall']:.3f}  F1 {c['f1']:.3f}  kind accuracy {c['kind_accuracy']:.3f}"
     )
+    for part, evaluation in results["sections"].items():
+        if evaluation["missing"]:
+            print(f"labelled clusters ({part}): {len(evaluation['missing'])} not found, skipped: {', '.join(evaluation['missing'])}")
+        print(f"sections on the labelled {part} clusters ({len(evaluation['clusters'])}): shown / labelled / right, precision")
+        for section, counts in evaluation["totals"].items():
+            line = f"  {section:15s} {counts['shown']:4d} {counts['labelled']:4d} {counts['right']:4d}  precision {counts['precision']}"
+            if "recall" in counts:
+                line += f"; labelled conflicts found {counts['conflicts_found']} of {counts['conflicts']}, recall {counts['recall']}"
+            print(line)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
+
+
+# --- the labelled evaluation of every section ------------------------------------------------------
+
+SECTION_LABELS = REPO / "tests" / "data" / "section_labels.jsonl"
+# The clusters read by hand for the labelled evaluation (tests/data/README.md says how). "tune": read
+# while the rules were set; "report": read only to label what old and new showed, never to tune.
+LABELLED_CLUSTERS: dict[str, list[tuple[str, str]]] = {
+    # Read while the rules were set: 9 clusters from the start, then the 12 clusters of the first
+    # report round (labelled when the code was first frozen, then read for what they showed wrong).
+    "tune": [
+        *(("multinews_train3000", c) for c in ("mn_tra_00194", "mn_tra_00215", "mn_tra_00264", "mn_tra_00278")),
+        *(("multinews_train3000", c) for c in ("mn_tra_00302", "mn_tra_00367", "mn_tra_00725", "mn_tra_00755")),
+        *(("multinews_train3000", c) for c in ("mn_tra_00838", "mn_tra_00948")),
+        *(("duc2004", c) for c in ("d31038t", "d31043t", "d31050t", "d31008t", "d31009t", "d31013t")),
+        *(("duc2004", c) for c in ("d31022t", "d31026t", "d31031t", "d31032t", "d31033t")),
+    ],
+    # Never read before the code was frozen for the second time; labelled only to judge what old and new show.
+    "report": [
+        *(("multinews_train3000", c) for c in ("mn_tra_01121", "mn_tra_01169", "mn_tra_01197", "mn_tra_01244")),
+        *(("duc2004", c) for c in ("d31001t", "d30042t", "d30044t", "d30046t", "d30048t", "d30050t")),
+        *(("duc2004", c) for c in ("d30053t", "d30056t")),
+    ],
+}
+TOP_QUOTES = 15  # the quotes a reader sees first in each story are labelled
+
+
+def sentence_key(text: str) -> str:
+    """How a labelled sentence is named without storing it: the first 12 hex digits of its SHA-1."""
+    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()[:12]
+
+
+def _cluster_dir(shared: Path, dataset: str, cluster: str) -> Path:
+    if dataset == "duc2004":
+        return shared / "duc2004" / cluster
+    return shared / dataset / "clusters" / cluster
+
+
+def shown_items(sections: dict, articles: list) -> dict[str, list[dict]]:
+    """What each section shows, as label keys: (document, sentence hash) and the judged value."""
+    by_id = {a.id: a for a in articles}
+
+    def key(ref) -> dict:
+        article = by_id[ref.article_id]
+        return {"doc": article.article.title, "sha1": sentence_key(article.sentences[ref.sentence_index].text)}
+
+    def text(ref) -> str:
+        return by_id[ref.article_id].sentences[ref.sentence_index].text
+
+    items: dict[str, list[dict]] = {"contradictions": [], "loaded_words": [], "quotes": [], "timeline": []}
+    for c in sections["contradictions"]:
+        sides = getattr(c, "reports", None) or [c.first, c.second]
+        pairs = [(x, y) for i, x in enumerate(sides) for y in sides[i + 1 :]]
+        items["contradictions"].append(
+            {
+                "pairs": [sorted([json.dumps(key(x.citation)), json.dumps(key(y.citation))]) for x, y in pairs],
+                "show": " || ".join(x.text for x in sides),
+                "kind": c.kind,
+            }
+        )
+    for profile in sections["framing"]:
+        for word in profile.loaded_words:
+            if not word.in_lexicon:
+                continue  # main showed distinctive words in this column too; they are judged as loaded words
+            ref = word.citations[0]
+            items["loaded_words"].append({**key(ref), "word": word.word, "show": text(ref)})
+        for word in getattr(profile, "distinctive_words", None) is None and profile.loaded_words or []:
+            if not word.in_lexicon and word.citations:  # main's column: distinctive words shown as loaded
+                ref = word.citations[0]
+                items["loaded_words"].append({**key(ref), "word": word.word, "show": text(ref)})
+    for quote in sections["quotes"][:TOP_QUOTES]:
+        ref = quote.citations[0]
+        items["quotes"].append({**key(ref), "quote": sentence_key(quote.text), "speaker": quote.speaker, "show": text(ref), "words": quote.text})
+    for entry in sections["timeline"]:
+        ref = entry.citations[0]
+        d = entry.date
+        items["timeline"].append(
+            {**key(ref), "date": _date_key(d.year if d.year_known else None, d.month, d.day), "show": f"{d.label}: {entry.event}"}
+        )
+    return items
+
+
+def _date_key(year, month, day) -> str:
+    return "-".join(str(x) for x in (year, month, day) if x is not None) if month else str(year)
+
+
+def load_section_labels(path: Path = SECTION_LABELS) -> dict[tuple, dict]:
+    labels = {}
+    if not path.exists():
+        return labels
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if "section" not in item:
+            continue
+        labels[(item["cluster"], item["section"], *_label_key(item["section"], item))] = item
+    return labels
+
+
+def _label_key(section: str, item: dict) -> tuple:
+    if section == "contradictions":
+        return tuple(item["pair"])
+    if section == "loaded_words":
+        return (item["doc"], item["sha1"], item["word"])
+    if section == "quotes":
+        return (item["doc"], item["sha1"], item["quote"])
+    return (item["doc"], item["sha1"])
+
+
+def _speaker_matches(shown: str | None, truth: str | None) -> bool:
+    if not shown or not truth:
+        return shown is None and truth is None
+    shown_words = {w.strip(".,").lower() for w in shown.split()}
+    truth_words = {w.strip(".,").lower() for w in truth.split()}
+    return bool(shown_words & truth_words - {"the", "a", "of", "for"})
+
+
+def judge(items: dict[str, list[dict]], labels: dict[tuple, dict], cluster: str) -> dict[str, dict]:
+    """Per section: items shown, labelled, right; contradictions also the labelled conflicts found."""
+    out: dict[str, dict] = {}
+    right = labelled = 0
+    found_pairs = set()
+    for item in items["contradictions"]:
+        verdicts = [labels.get((cluster, "contradictions", *pair)) for pair in item["pairs"]]
+        known = [v for v in verdicts if v is not None]
+        for pair, v in zip(item["pairs"], verdicts):
+            if v is not None and v["conflict"]:
+                found_pairs.add(tuple(pair))
+        if known:
+            labelled += 1
+            right += any(v["conflict"] for v in known)
+    truth = {k[2:] for k, v in labels.items() if k[0] == cluster and k[1] == "contradictions" and v["conflict"]}
+    out["contradictions"] = {
+        "shown": len(items["contradictions"]),
+        "labelled": labelled,
+        "right": right,
+        "conflicts": len(truth),
+        "conflicts_found": len(truth & found_pairs),
+    }
+    for section, correct in (
+        ("loaded_words", lambda item, label: label["loaded"]),
+        ("quotes", lambda item, label: _speaker_matches(item["speaker"], label["speaker"])),
+        ("timeline", lambda item, label: label["event"] and label.get("date") == item["date"]),
+    ):
+        shown = items[section]
+        verdicts = [(item, labels.get((cluster, section, *_label_key(section, item)))) for item in shown]
+        known = [(item, label) for item, label in verdicts if label is not None]
+        out[section] = {"shown": len(shown), "labelled": len(known), "right": sum(bool(correct(i, l)) for i, l in known)}
+    return out
+
+
+def evaluate_sections(shared: Path, part: str, labels_path: Path = SECTION_LABELS, dump: Path | None = None) -> dict:
+    """Precision (and contradiction recall) of what each section shows on the labelled clusters of a part."""
+    from storyline.analyze import analyze_articles, default_analyzer
+    from storyline.sections import build_sections
+
+    labels = load_section_labels(labels_path)
+    analyzer = default_analyzer()
+    totals: dict[str, dict] = {}
+    per_cluster = {}
+    missing = []
+    dumped = []
+    for dataset, cluster in LABELLED_CLUSTERS[part]:
+        directory = _cluster_dir(shared, dataset, cluster)
+        if not directory.exists():
+            missing.append(str(directory))
+            continue
+        articles = analyze_articles(cleaned_cluster(directory), analyzer)
+        sections = build_sections(articles, {a.id: a.article.outlet for a in articles})
+        items = shown_items(sections, articles)
+        result = judge(items, labels, cluster)
+        per_cluster[cluster] = result
+        for section, counts in result.items():
+            total = totals.setdefault(section, {})
+            for name, value in counts.items():
+                total[name] = total.get(name, 0) + value
+        if dump is not None:
+            for section, shown in items.items():
+                for item in shown:
+                    done = labels.get((cluster, section, *_label_key(section, item))) is not None if section != "contradictions" else all(
+                        labels.get((cluster, section, *p)) is not None for p in item["pairs"]
+                    )
+                    dumped.append({"cluster": cluster, "section": section, "labelled": done, **item})
+    if dump is not None:
+        dump.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in dumped) + "\n", encoding="utf-8")
+    for counts in totals.values():
+        counts["precision"] = round(counts["right"] / counts["labelled"], 3) if counts.get("labelled") else None
+        if "conflicts" in counts:
+            counts["recall"] = round(counts["conflicts_found"] / counts["conflicts"], 3) if counts["conflicts"] else None
+    return {"part": part, "clusters": per_cluster, "totals": totals, "missing": missing}

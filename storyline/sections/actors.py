@@ -175,7 +175,10 @@ def _surname(form: str) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    return a == b or (a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= SPELLING_SIMILARITY)
+    # A transliteration changes a letter or two, not the length of the name ("Jiang" is not "Jianguo").
+    return a == b or (
+        a[:1] == b[:1] and abs(len(a) - len(b)) <= 1 and SequenceMatcher(None, a, b).ratio() >= SPELLING_SIMILARITY
+    )
 
 
 @lru_cache(maxsize=1 << 16)  # asked for every mention against every form of every person so far

@@ -2,9 +2,13 @@
 
 * Each sentence is classified by :func:`storyline.attribution.classify_sentence` (attributed / opinion /
   neutral); the shares are reported per outlet with example opinion sentences cited.
-* Loaded words: the evaluative-lexicon words (:data:`storyline.attribution.EVALUATIVE_WORDS`) the outlet
-  uses outside quotes, plus the words it uses far more often than the other outlets (relative frequency
-  with add-one smoothing >= ``DISTINCTIVE_RATIO`` and at least ``MIN_DISTINCTIVE_COUNT`` uses).
+* Loaded words: evaluative words of the maintained lexicons (TextBlob's subjectivity lexicon agreeing
+  with VADER's valence lexicon, :func:`storyline.attribution.loaded_lexicon`) and storyline's short list
+  of judging words and phrases, that the outlet uses in its own voice: outside quotes and before any
+  reporting verb (:func:`storyline.attribution.own_voice`). Each word cites its sentences.
+* Distinctive words, shown apart under that name: the words the outlet uses far more often than the
+  other outlets (relative frequency with add-one smoothing >= ``DISTINCTIVE_RATIO`` and at least
+  ``MIN_DISTINCTIVE_COUNT`` uses). They say what the outlet dwells on, not that it is loaded.
 * Left out: facts (see :mod:`storyline.sections.facts`) that most (more than half, and at least two) of
   the other independent sources report while no sentence of this outlet is close to them.
 """
@@ -18,10 +22,19 @@ from typing import Mapping
 
 import numpy as np
 
-from storyline.attribution import ATTRIBUTED, NEUTRAL, OPINION, classify_sentence, evaluative_words, outside_quotes
+from storyline.attribution import (
+    ATTRIBUTED,
+    NEUTRAL,
+    OPINION,
+    classify_sentence,
+    evaluative_words,
+    outside_quotes,
+    outside_running_quotes,
+)
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.common import STOPWORDS, outlet_of, source_key, tokens
 from storyline.sections.facts import Fact, build_facts
+from storyline.standalone import NOT_A_SENTENCE, context_need
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'-]+[a-z]")
 DISTINCTIVE_RATIO = 4.0
@@ -37,7 +50,7 @@ COVERED_SIMILARITY = 0.6
 class LoadedWord:
     word: str
     count: int
-    in_lexicon: bool  # from the evaluative lexicon (else: distinctive of this outlet)
+    in_lexicon: bool  # from the loaded-word lexicons (else: distinctive of this outlet)
     relative_frequency: float  # rate in this outlet / rate in the others (add-one smoothed)
     citations: list[SentenceRef]
 
@@ -57,7 +70,8 @@ class OutletFraming:
     attributed_share: float
     neutral_share: float
     opinion_examples: list[SentenceRef]
-    loaded_words: list[LoadedWord]
+    loaded_words: list[LoadedWord]  # evaluative language in the outlet's own voice
+    distinctive_words: list[LoadedWord]  # words it uses far more than the other outlets (not loaded as such)
     left_out: list[OmittedFact]
 
 
@@ -91,12 +105,18 @@ def build_framing(
         examples: list[SentenceRef] = []
         lexicon_hits: dict[str, list[SentenceRef]] = {}
         for article in items:
+            inside_quote, paragraph = False, None
             for sentence in article.sentences:
+                if sentence.paragraph != paragraph:
+                    inside_quote, paragraph = False, sentence.paragraph
+                bare, inside_quote = outside_running_quotes(sentence.text, inside_quote)
                 label = classify_sentence(sentence.text)
                 labels[label] += 1
                 if label == OPINION and len(examples) < MAX_EXAMPLES:
                     examples.append(article.ref(sentence.index))
-                for word in evaluative_words(sentence.text):
+                if context_need(sentence.text) == NOT_A_SENTENCE:
+                    continue  # a headline, caption or link line
+                for word in evaluative_words(sentence.text, bare):
                     lexicon_hits.setdefault(word, []).append(article.ref(sentence.index))
         total = sum(labels.values()) or 1
         mine = counts[outlet]
@@ -113,13 +133,14 @@ def build_framing(
             LoadedWord(w, len(refs), True, round(ratio(w.split()[0]), 2), refs[:MAX_EXAMPLES])
             for w, refs in sorted(lexicon_hits.items(), key=lambda kv: -len(kv[1]))
         ]
+        distinctive: list[LoadedWord] = []
         if len(counts) > 1:
             for w in sorted(mine, key=lambda w: -ratio(w)):
-                if len(words) >= MAX_WORDS:
+                if len(distinctive) >= MAX_WORDS:
                     break
                 if mine[w] >= MIN_DISTINCTIVE_COUNT and ratio(w) >= DISTINCTIVE_RATIO and w not in lexicon_hits:
                     refs = [a.ref(s.index) for a in items for s in a.sentences if w in tokens(s.text)][:MAX_EXAMPLES]
-                    words.append(LoadedWord(w, mine[w], False, round(ratio(w), 2), refs))
+                    distinctive.append(LoadedWord(w, mine[w], False, round(ratio(w), 2), refs))
 
         my_sources = {source_key(a, source_of) for a in items}
         other_sources = len(all_sources - my_sources)
@@ -147,6 +168,7 @@ def build_framing(
                 neutral_share=round(labels[NEUTRAL] / total, 3),
                 opinion_examples=examples,
                 loaded_words=words[:MAX_WORDS],
+                distinctive_words=distinctive,
                 left_out=left_out,
             )
         )

@@ -4,11 +4,17 @@ A sentence holds a *direct* quote when it has double-quoted words (at least ``MI
 *reported* speech when it has a speech verb or "according to" (the lexicon lives in
 :mod:`storyline.attribution`). The speaker is resolved in this order:
 
-1. a person named next to the speech verb ("X said", "said X", "X told ...", "according to X"),
-   else the nearest person in the sentence outside the quote;
-2. a pronoun subject ("He added ...") -> the last person named in the article before it;
+1. the subject of the speech verb: a person right before it ("X said", "X, the minister, said", "X,
+   who met Y, said" is X, not Y), or the name right after it ("said X"; not "said X turned down ...",
+   where X is the subject of what was said), or "according to X"; never merely the nearest name;
+2. a pronoun subject ("He added ...") -> the last speaker of the article (a quote that continues), else
+   the last person named before it;
 3. an organisation or noun phrase as subject ("a State Department release said", "the Post writes");
 4. a bare quote with no cue -> the speaker of the previous sentence, if it was attributed.
+
+Places and relaying outlets are not speakers of others' words: "A Bureau of Prisons official in
+Washington confirmed" is the official; "X told the AP" and "according to the Post, X said" are X's. A
+passive "is said to" names no speaker.
 
 Speakers are mapped to the actors' canonical names, so "Lavrov" and "Sergey Lavrov" are one speaker.
 The same quote carried by several outlets (same words, allowing small edits) is one entry.
@@ -38,7 +44,7 @@ _AUXILIARY = r"(?:(?:has|have|had|was|is|also|further|then|later|again|reportedl
 # Nouns that can be the speaker when no person is named ("a State Department release said").
 _SPEAKER_NOUNS = r"(?:officials?|spokes(?:man|woman|person)|release|statement|report|reports|media|sources?|ministry|department|agency|office|government|source|aides?|diplomats?)"
 _NOUN_SUBJECT = re.compile(
-    r"(?P<subject>(?:\b(?:the|a|an|The|A|An)\s+)?(?:(?:[A-Z][\w.’'-]*|de|al|van|von|[a-z-]+(?=\s+"
+    r"(?P<subject>(?:\b(?:the|a|an|The|A|An)\s+)?\b(?:(?:[A-Z][\w.’'-]*|de|al|van|von|[a-z-]+(?=\s+"
     + _SPEAKER_NOUNS
     + r"))\s+){0,4}"
     r"(?:[A-Z][\w.’'-]*|" + _SPEAKER_NOUNS + r"))\s*,?\s+" + _AUXILIARY + r"$"
@@ -46,6 +52,30 @@ _NOUN_SUBJECT = re.compile(
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\s+" + _AUXILIARY + r"$")
 _APPOSITIVE_GAP = re.compile(r"^(?:,[^,“”\"]{1,70},?)?\s*" + _AUXILIARY + r"$")
 _AFTER_VERB_NAME = re.compile(r"^\s+(?P<who>(?:the\s+)?(?:[A-Z][\w.’'-]*\s*){1,4})")
+# "X, who met Y last week, said": the relative clause between a subject and its verb is skipped, so
+# the speaker is X, not Y (the name nearest the verb).
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whose|which)\b[^“”\"]{1,160}?,\s*" + _AUXILIARY + r"$")
+# "A Bureau of Prisons official in Washington confirmed": a place after the subject is not the speaker.
+_LOCATIVE = re.compile(r"\s+(?:in|from|at)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s*){1,3}$")
+# "Sources close to the prime minister said", "people familiar with the talks said".
+_SOURCES_CLOSE_TO = re.compile(
+    r"\b(?P<subject>(?:[Ss]ources|[Pp]eople|[Oo]fficials|[Dd]iplomats|[Aa]ides)\s+(?:close to|familiar with)\s+[^,“”\"]{2,60}?)"
+    r"(?:,[^,“”\"]{1,80},)?\s*" + _AUXILIARY + r"$"
+)
+# "A relative of Hemed told", "a lawyer for Odeh said": the speaker is the relative, not Hemed.
+_RELATION_BEFORE = re.compile(
+    r"\b(spokes(?:man|woman|person)|aide|adviser|advisor|relative|friend|lawyer|attorney|son|daughter|wife|"
+    r"husband|brother|sister|mother|father|neighbou?r|colleague)\s+(?:for|to|of)\s+(?:\w+\s+)?$"
+)
+# "He was said to", "is said to have": a passive report names no speaker.
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|be|been|being)\s+$")
+# Outlets that relay someone else's words ("X told the AP", "according to the Post"): a speaker only
+# when the sentence names no other.
+RELAY = re.compile(
+    r"\b(?:AP|Associated Press|Reuters|AFP|Post|Times|Journal|CNN|BBC|NBC|ABC|CBS|Fox|Tribune|Guardian|"
+    r"Telegraph|TASS|Interfax|Xinhua|newspaper|magazine|media|reports?|outlet|broadcaster|network|agency)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -60,10 +90,30 @@ class Quote:
 
 
 def _speaker_for_cue(
-    bare: str, cue: re.Match, people: list[tuple[int, int, str]], last_person: str | None, aliases: Mapping[str, str]
+    bare: str,
+    cue: re.Match,
+    people: list[tuple[int, int, str]],
+    last_speaker: str | None,
+    aliases: Mapping[str, str],
 ) -> str | None:
-    """The speaker a speech verb or "according to" points at: its subject, or the name right after it."""
+    """The speaker a speech verb or "according to" points at: its subject, or the name right after it.
+
+    A pronoun subject ("she added") is the last speaker named before it (a quote that continues), and
+    only the subject counts: never merely the name nearest the verb.
+    """
     prefix, suffix = bare[: cue.start()], bare[cue.end() :]
+    if _PASSIVE_BEFORE.search(prefix):
+        return None
+    sources = _SOURCES_CLOSE_TO.search(prefix)
+    if sources:
+        return sources.group("subject")
+    relative = _RELATIVE_CLAUSE.search(prefix)
+    if relative:
+        prefix = prefix[: relative.start()] + " "
+        people = [p for p in people if p[1] <= relative.start()]
+    located = _LOCATIVE.search(prefix)
+    if located and not any(start >= located.start() for start, _, _ in people):
+        prefix = prefix[: located.start()] + " "
     if cue.group(0).lower() == "according to":
         for start, end, name in people:  # "according to engineer Priya Natarajan"
             if start >= cue.end() and re.fullmatch(r"\s+(?:[\w.’'-]+\s+){0,3}", bare[cue.end() : start]):
@@ -72,23 +122,23 @@ def _speaker_for_cue(
         return _resolve(who.group("who"), aliases) if who else None
     # A person right before the verb, possibly with an appositive between ("Tillerson, the nominee said").
     for start, end, name in sorted(people, key=lambda p: -p[1]):
-        if end <= cue.start() and _APPOSITIVE_GAP.match(prefix[end:]):
-            spokesman = re.search(
-                r"\b(spokes(?:man|woman|person)|aide|adviser|advisor)\s+(?:for|to)\s+(?:\w+\s+)?$", prefix[:start]
-            )
-            return f"{spokesman.group(1)} for {name}" if spokesman else name
-        if end <= cue.start():
+        if end <= len(prefix) and _APPOSITIVE_GAP.match(prefix[end:]):
+            relation = _RELATION_BEFORE.search(prefix[:start])
+            return f"{relation.group(1)} {prefix[relation.end(1):start].split()[0]} {name}" if relation else name
+        if end <= len(prefix):
             break
     pronoun = _PRONOUN.search(prefix)
-    if pronoun and last_person:
-        return last_person
+    if pronoun:
+        return last_speaker
     subject = _NOUN_SUBJECT.search(prefix)
     if subject and not re.fullmatch(r"(?:It|This|That|There|They|We|I|He|She|You)", subject.group("subject").strip()):
         return _resolve(subject.group("subject"), aliases)
-    # "..., said Sergey Lavrov" / "said the spokesman".
+    # "..., said Sergey Lavrov" / "said the spokesman"; not "said Hariri turned down ...", where the
+    # name after the verb is the subject of what was said.
     for start, end, name in people:
         if start >= cue.end() and re.fullmatch(r"\s*(?:[A-Z][\w.’'-]*\s+){0,4}", bare[cue.end() : start]):
-            return name
+            if re.match(r"\s*(?:[,.;:!?]|$|(?:and|in|on|at|during|after|who|whose|of)\b)", bare[end:]):
+                return name
     return None
 
 
@@ -105,6 +155,7 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
     by_sentence = article.entities_by_sentence()
     found: list[Quote] = []
     last_person: str | None = None
+    last_speaker: str | None = None
     previous_speaker: str | None = None
     for sentence in article.sentences:
         text = sentence.text
@@ -116,7 +167,11 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
             if e.label == "PERSON" and "_" not in bare[e.start - sentence.start : e.end - sentence.start]
         ]
         quotes = [m for m in QUOTE_PATTERN.finditer(text) if len(m.group(1).split()) >= MIN_QUOTE_WORDS]
-        cues = [(m, _speaker_for_cue(bare, m, people, last_person, aliases)) for m in _SPEECH_VERB.finditer(bare)]
+        referent = last_speaker or last_person  # who "he" / "she" is when a pronoun says something
+        cues = [(m, _speaker_for_cue(bare, m, people, referent, aliases)) for m in _SPEECH_VERB.finditer(bare)]
+        if any(speaker and not RELAY.search(speaker) for _, speaker in cues):
+            # "X told the AP", "according to the Post, X said": the outlet relays X's words.
+            cues = [(m, speaker) for m, speaker in cues if not (speaker and RELAY.search(speaker))]
         ref = article.ref(sentence.index)
         used: set[int] = set()
         sentence_speaker = None
@@ -143,6 +198,7 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
                 quoted_speakers.add(speaker)
                 sentence_speaker = sentence_speaker or speaker
         previous_speaker = sentence_speaker
+        last_speaker = sentence_speaker or last_speaker
         if people:
             last_person = people[-1][2]
     return found

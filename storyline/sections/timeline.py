@@ -6,17 +6,24 @@ Jan. 23 span 34 days only when January comes after December), and articles are a
 the same dates. The year is shown as unknown.
 
 Entries about the same date and event (similar sentences) from several outlets are merged into one.
+
+One entry per event sentence: a sentence is dated by the first date it gives for its event, never by a
+date it names in passing (:func:`storyline.dates.incidental_date`: "the worst since 1980", "the 2016
+election"), and a line that is not a sentence (a headline, caption or link line:
+:func:`storyline.standalone.context_need`) is never an event.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
 from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.common import content_words, outlet_of, overlap
+from storyline.standalone import NOT_A_SENTENCE, context_need
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +143,7 @@ def build_timeline(articles: list[AnalyzedArticle], source_of: Mapping[str, str]
     """Dated events of a story in date order, merged across outlets, each citing its sentences."""
     per_article = []
     for position, article in enumerate(articles):
-        mentions = find_dates(article)
+        mentions = event_dates(article)
         for m in mentions:
             m.article = position
         _infer_offsets(mentions)
@@ -181,6 +188,26 @@ def build_timeline(articles: list[AnalyzedArticle], source_of: Mapping[str, str]
         text = articles[first.article].sentences[first.sentence].text
         entries.append(TimelineEntry(first.date, text, refs, outlets))
     return entries
+
+
+def event_dates(article: AnalyzedArticle) -> list[DateMention]:
+    """The date of each event sentence of an article: the first date it gives, not one named in passing."""
+    by_sentence: dict[int, list[DateMention]] = {}
+    for m in find_dates(article):
+        if not m.incidental and context_need(article.sentences[m.sentence].text) != NOT_A_SENTENCE:
+            by_sentence.setdefault(m.sentence, []).append(m)  # a headline, caption or link line is no event
+    chosen = []
+    for index, mentions in by_sentence.items():
+        text = article.sentences[index].text
+        # "The minister said on Monday that the contract will be signed on Friday": Monday is when it was
+        # said; the event is the signing.
+        events = [m for m in mentions if not _REPORTED_ON.search(text[: max(text.find(m.date.text), 0)])]
+        chosen.append((events or mentions)[0])
+    return chosen
+
+
+# A date right after a reporting verb is the time of the report ("said on Monday", "told reporters Friday").
+_REPORTED_ON = re.compile(r"\b(?:said|says|told\s+\w+|announced|added|stated)\s+(?:on\s+|late\s+|early\s+)?$")
 
 
 def _closeness(articles: list[AnalyzedArticle], group: list[DateMention], m: DateMention) -> tuple[float, float]:
