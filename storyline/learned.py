@@ -10,12 +10,14 @@ model, in ``storyline/data/``:
   settings, its scores and how long training took; ``NAME.card.md`` is the same card for people.
 
 A model file that is missing, or whose features do not match the code's, is one clear error naming the
-command that makes a new one; it is never silently replaced by another method.
+command that makes a new one; it is never silently replaced by another method. ``$STORYLINE_MODEL_DIR``
+points at a folder of retrained models (what ``storyline train NAME --out DIR`` wrote) to use instead.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,7 +27,12 @@ import numpy as np
 
 from storyline.errors import ConfigError
 
-MODEL_DIR = Path(__file__).with_name("data")
+MODEL_DIR = Path(__file__).with_name("data")  # the models shipped in the package
+
+
+def model_directory() -> Path:
+    """Where models are loaded from: ``$STORYLINE_MODEL_DIR`` if set, else the package's own."""
+    return Path(os.environ["STORYLINE_MODEL_DIR"]) if os.environ.get("STORYLINE_MODEL_DIR") else MODEL_DIR
 
 
 @dataclass
@@ -73,7 +80,7 @@ class LearnedModel:
 
 
 def model_paths(name: str, directory: Path | None = None) -> tuple[Path, Path, Path]:
-    directory = directory or MODEL_DIR
+    directory = directory or model_directory()
     return directory / f"{name}.lgb.txt", directory / f"{name}.card.json", directory / f"{name}.card.md"
 
 
@@ -101,8 +108,11 @@ def load_model(name: str, *, features: Sequence[str], format_version: int, direc
                 f"needs {format_version})", input=str(model_file), fix=remake)
         import lightgbm
 
+        text = model_file.read_text(encoding="utf-8", errors="replace")
+        if not text.startswith("tree\n"):  # LightGBM's own parser would print its failure to stderr first
+            raise ConfigError(f"the {name} model file is not a LightGBM model", input=str(model_file), fix=remake)
         try:
-            booster = lightgbm.Booster(model_file=str(model_file))
+            booster = lightgbm.Booster(model_str=text)
         except lightgbm.basic.LightGBMError as exc:
             raise ConfigError(f"the {name} model file cannot be read ({exc})", input=str(model_file), fix=remake) from None
         if booster.num_feature() != len(features):

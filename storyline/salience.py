@@ -31,7 +31,6 @@ from storyline.summarize import (
     candidates_of,
     cite,
     concept_weights,
-    is_caseless,
     story_order_key,
     summarizers,
 )
@@ -41,19 +40,24 @@ FORMAT_VERSION = 1
 EMBEDDING_DIMENSIONS = 384  # all-MiniLM-L6-v2; the model's embedding features are its coordinates
 SUPPORT_COSINE = 0.6  # a sentence of another source this close says much the same thing
 LEAD_SENTENCES = 2  # an article's lead, for "close to what the leads say"
-ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "DATE", "CARDINAL", "MONEY", "PERCENT")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_DATE_WORD = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|"
+                        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|"
+                        r"saturday|sunday|today|yesterday|tomorrow)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+")
 
+# Every feature is relative to its cluster or article, or a property of the sentence itself, and none
+# depends on letter case: the training clusters (Multi-News) hold 2-10 lower-cased articles, the stories
+# users brief hold any number of cased ones, and a feature whose scale follows the cluster's size or the
+# text's casing would not carry over (entity counts, for one, collapse in lower-cased text).
 SCALAR_FEATURES = (
     "position", "relative_position", "is_first", "paragraph", "words", "article_sentences", "article_words",
-    "cluster_articles", "independent_sources", "cluster_candidates",
     "centroid_cosine", "article_centroid_cosine", "max_cosine_other_sources", "mean_best_cosine_other_sources",
-    "supporting_sources_share", "supporting_sources", "lead_cosine", "degree",
-    "concept_weight", "concept_weight_per_word", "concepts_shared_share", "word_article_share",
+    "supporting_sources_share", "lead_cosine", "degree",
+    "concept_weight_share", "concept_weight_per_word", "concepts_shared_share", "word_article_share",
     "content_word_share", "attributed", "opinion", "has_quote", "quote_share", "refers_back", "not_a_sentence",
-    "numbers", "caseless", "capitalised_share",
-) + tuple(f"entities_{label.lower()}" for label in ENTITY_LABELS)
+    "numbers", "date_words",
+)
 FEATURES = SCALAR_FEATURES + tuple(f"embedding_{i}" for i in range(EMBEDDING_DIMENSIONS))
 
 
@@ -111,13 +115,12 @@ def sentence_features(articles: list[AnalyzedArticle], source_of: Mapping[str, s
 
     weights = concept_weights(candidates, source_of)
     article_words: dict[str, set[str]] = {a.id: set(_TOKEN.findall(a.cleaned.text.lower())) - STOPWORDS for a in articles}
-    caseless = {a.id: is_caseless(a) for a in articles}
+    heaviest = max((sum(weights.get(concept, 0.0) for concept in c.concepts) for c in candidates), default=0.0) or 1.0
     article_centroid = {}
     for a in articles:
         if len(a.sentences):
             mean = a.embeddings.mean(axis=0)
             article_centroid[a.id] = mean / (np.linalg.norm(mean) + 1e-9)
-    entity_counts = {a.id: a.entities_by_sentence() for a in articles}
 
     rows = np.zeros((len(candidates), len(FEATURES)))
     for i, c in enumerate(candidates):
@@ -133,21 +136,16 @@ def sentence_features(articles: list[AnalyzedArticle], source_of: Mapping[str, s
         voice = classify_sentence(c.text)
         need = context_need(c.text)
         quoted = sum(len(m.group(0)) for m in QUOTE_PATTERN.finditer(c.text))
-        words_after_first = c.text.split()[1:]
-        capitalised = sum(w[:1].isupper() for w in words_after_first) / max(len(words_after_first), 1)
-        labels = [e.label for e in entity_counts[article.id].get(c.index, [])]
-        row = [
+        rows[i, : len(SCALAR_FEATURES)] = [
             c.index, c.index / n, float(c.index == 0), sentence.paragraph, c.words, len(article.sentences),
             len(article.cleaned.text.split()),
-            len(articles), n_sources, len(candidates),
             float(c.vector @ centroid), float(c.vector @ article_centroid[article.id]), max_other[i], mean_other[i],
-            supporting[i] / others, supporting[i], lead[i], degree[i],
-            concept_total, concept_total / c.words, shared / max(len(c.concepts), 1), word_share,
+            supporting[i] / others, lead[i], degree[i],
+            concept_total / heaviest, concept_total / (c.words * n_sources), shared / max(len(c.concepts), 1), word_share,
             len(content) / max(len(tokens), 1), float(voice == ATTRIBUTED), float(voice == OPINION),
             float(quoted > 0), quoted / max(len(c.text), 1), float(need == REFERS_BACK), float(need == NOT_A_SENTENCE),
-            len(_NUMBER.findall(c.text)), float(caseless[article.id]), capitalised,
-        ] + [labels.count(label) for label in ENTITY_LABELS]
-        rows[i, : len(SCALAR_FEATURES)] = row
+            len(_NUMBER.findall(c.text)), len(_DATE_WORD.findall(c.text)),
+        ]
     rows[:, len(SCALAR_FEATURES):] = vectors[:, :EMBEDDING_DIMENSIONS]
     return ClusterFeatures(candidates, rows, vectors)
 
@@ -184,7 +182,9 @@ class LearnedSalienceSummarizer:
 
     def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
         features = sentence_features(articles, source_of)
-        scores = self.model.predict(features.rows)
+        # The model ranks what references keep; the user's rules stay on top of it: an outlet's own
+        # opinion and a sentence leaning on context the reader lacks are discounted as in "storyline".
+        scores = self.model.predict(features.rows) * np.array([c.prior for c in features.candidates])
         chosen = [features.candidates[i] for i in select(features, scores, word_budget)]
         chosen.sort(key=lambda c: story_order_key(c.article, c.index))
         return Summary(tuple(cite(c, features.candidates) for c in chosen), word_budget)
