@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime
-from typing import Mapping, Protocol
+from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ class Summarizer(Protocol):
 
 
 summarizers: Registry[Summarizer] = Registry("summarizer")
-DEFAULT_SUMMARIZER = "storyline"
+DEFAULT_SUMMARIZER = "learned"  # beats "storyline" on both dev sets (issue 18 closing note)
 
 # Sentences outside these lengths are rarely summary material (fragments, captions, run-ons).
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -198,32 +198,41 @@ class ConceptCoverageSummarizer:
 
     def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
         candidates = candidates_of(articles)
-        weights = concept_weights(candidates, source_of)
-        covered: set[tuple[str, str]] = set()
-        chosen: list[_Candidate] = []
-        used_words = 0
-        remaining = list(candidates)
-        while remaining:
-            best, best_gain = None, 0.0
-            for c in remaining:
-                if used_words + c.words > word_budget:
-                    continue
-                new = sum(weights.get(concept, 0.0) for concept in c.concepts - covered)
-                # Concepts first; once every concept is covered, lead position still ranks what fills
-                # the budget (a long budget over a short story would otherwise stop early).
-                gain = c.prior * (new / c.words + c.position_bonus)
-                if gain > best_gain:
-                    best, best_gain = c, gain
-            if best is None:
-                break
-            remaining.remove(best)
-            if chosen and max(float(best.vector @ c.vector) for c in chosen) >= SAME_CONTENT_COSINE:
-                continue  # says what the summary already says
-            chosen.append(best)
-            covered |= best.concepts
-            used_words += best.words
+        chosen = cover_concepts(candidates, concept_weights(candidates, source_of), word_budget)
         chosen.sort(key=lambda c: story_order_key(c.article, c.index))
         return Summary(tuple(cite(c, candidates) for c in chosen), word_budget)
+
+
+def cover_concepts(candidates: list[_Candidate], weights: Mapping[tuple[str, str], float], word_budget: int,
+                   quality: Sequence[float] | None = None) -> list[_Candidate]:
+    """Greedy budgeted coverage: the sentence adding the most uncovered concept weight per word comes
+    next. ``quality`` (one multiplier per candidate, e.g. a learned salience) scales each gain."""
+    covered: set[tuple[str, str]] = set()
+    chosen: list[_Candidate] = []
+    used_words = 0
+    remaining = list(range(len(candidates)))
+    while remaining:
+        best, best_gain = None, 0.0
+        for i in remaining:
+            c = candidates[i]
+            if used_words + c.words > word_budget:
+                continue
+            new = sum(weights.get(concept, 0.0) for concept in c.concepts - covered)
+            # Concepts first; once every concept is covered, lead position still ranks what fills
+            # the budget (a long budget over a short story would otherwise stop early).
+            gain = c.prior * (new / c.words + c.position_bonus) * (quality[i] if quality is not None else 1.0)
+            if gain > best_gain:
+                best, best_gain = i, gain
+        if best is None:
+            break
+        remaining.remove(best)
+        c = candidates[best]
+        if chosen and max(float(c.vector @ other.vector) for other in chosen) >= SAME_CONTENT_COSINE:
+            continue  # says what the summary already says
+        chosen.append(c)
+        covered |= c.concepts
+        used_words += c.words
+    return chosen
 
 
 summarizers.register("storyline")(ConceptCoverageSummarizer)

@@ -13,11 +13,12 @@ import pytest
 from conftest import shared_path
 from storyline.bench.summarize import evaluate
 
-# Measured 2026-11-23 on the first 10 clusters by name (100 words, ROUGE-1.5.5 recall): 38.96 / 10.03.
-DUC_MINIMUM = {"rouge1": 38.0, "rouge2": 9.5}
-# Measured 2026-12-01 on the first 20 clusters by name (length_for_input, rouge-score F1): 41.01 / 12.98
-# (39.14 / 10.50 before lower-cased sentences could be summary material).
-MULTINEWS_MINIMUM = {"rouge1": 40.0, "rouge2": 12.0}
+# Measured 2026-12-03 on the first 10 clusters by name (100 words, ROUGE-1.5.5 recall): the default
+# ("learned") 39.11 / 10.06, the hand-set "storyline" 39.21 / 10.36.
+DUC_MINIMUM = {"learned": {"rouge1": 38.5, "rouge2": 9.6}, "storyline": {"rouge1": 38.5, "rouge2": 9.8}}
+# Measured 2026-12-03 on the first 20 clusters by name (length_for_input, rouge-score F1): the default
+# ("learned") 42.29 / 14.91, the hand-set "storyline" 40.66 / 12.99.
+MULTINEWS_MINIMUM = {"learned": {"rouge1": 41.0, "rouge2": 14.0}, "storyline": {"rouge1": 40.0, "rouge2": 12.0}}
 # Story clustering, B-cubed F1 of the documents of the first K clusters by name shuffled into one stream
 # (seed 0) and ingested as `storyline ingest` does. Measured 2026-12-01: DUC 2004, 20 clusters (195
 # documents): 0.853 (seed 1: 0.870); Multi-News, 60 clusters (176 documents, 14 of them boilerplate only):
@@ -40,20 +41,23 @@ def test_story_clustering_subset_meets_pinned_minimum(analyzer, dataset, cluster
 
 @pytest.mark.slow
 def test_duc2004_subset_meets_pinned_minimum():
-    result = evaluate(shared_path("duc2004"), systems=["storyline", "lead"], limit=10)
-    ours = result["summary"]["storyline"]
-    for metric, minimum in DUC_MINIMUM.items():
-        assert ours[metric] >= minimum, f"DUC 2004 {metric} fell to {ours[metric]:.2f} (< {minimum})"
-    assert ours["rouge2"] > result["summary"]["lead"]["rouge2"]
+    result = evaluate(shared_path("duc2004"), systems=[*DUC_MINIMUM, "lead"], limit=10)
+    for system, minimums in DUC_MINIMUM.items():
+        ours = result["summary"][system]
+        for metric, minimum in minimums.items():
+            assert ours[metric] >= minimum, f"DUC 2004 {system} {metric} fell to {ours[metric]:.2f} (< {minimum})"
+        assert ours["rouge2"] > result["summary"]["lead"]["rouge2"]
     assert result["summary"]["peer:ICSISumm"]["rouge2"] > 0  # the peers are scored by the same code
 
 
 @pytest.mark.slow
 def test_multinews_subset_meets_pinned_minimum():
-    result = evaluate(shared_path("multinews_val200"), systems=["storyline", "round-robin-lead"], limit=20)
-    ours = result["summary"]["storyline"]
-    for metric, minimum in MULTINEWS_MINIMUM.items():
-        assert ours[metric] >= minimum, f"Multi-News {metric} fell to {ours[metric]:.2f} (< {minimum})"
+    result = evaluate(shared_path("multinews_val200"), systems=[*MULTINEWS_MINIMUM, "round-robin-lead"], limit=20)
+    for system, minimums in MULTINEWS_MINIMUM.items():
+        ours = result["summary"][system]
+        for metric, minimum in minimums.items():
+            assert ours[metric] >= minimum, f"Multi-News {system} {metric} fell to {ours[metric]:.2f} (< {minimum})"
+        assert ours["rouge2"] > result["summary"]["round-robin-lead"]["rouge2"]
 
 
 def test_scorer_reproduces_the_published_duc2004_scores():
