@@ -7,10 +7,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from typing import Mapping
-
-import numpy as np
 
 from storyline.models import AnalyzedArticle, Briefing, SourceInfo
 from storyline.sections import build_sections
@@ -30,22 +29,28 @@ def independent_sources(articles: list[AnalyzedArticle], source_of: Mapping[str,
 HEADLINE_FALLBACK_WORDS = 16
 
 
-def representative_headline(articles: list[AnalyzedArticle]) -> str:
-    """The headline of the article closest to the story's centre (mean sentence embedding).
+_TITLE_WORD = re.compile(r"\w{4,}")
 
-    Articles without a headline (plain text dumps) are passed over; when none has one, the central
-    article's first sentence stands in, cut to a headline's length.
+
+def representative_headline(articles: list[AnalyzedArticle]) -> str:
+    """The story's title: the headline of its most typical article (the highest mean overlap of its words
+    with the others'; ties: the first in the given order, for a stored story by publication time), passing
+    over articles without a headline; when none has one, the typical article's lead sentence cut to a
+    headline's length.
+
+    Read from the text alone (not the embeddings, which differ in their last digits between analysis
+    batches and flipped the choice), so a story has the same title on every executor and after a repair.
     """
     with_text = [a for a in articles if len(a.sentences)]
     if not with_text:
         return next((a.cleaned.headline for a in articles if a.cleaned.headline), "")
-    matrix = np.vstack([a.embeddings.mean(axis=0) for a in with_text])
-    centrality = matrix @ matrix.mean(axis=0) / (np.linalg.norm(matrix, axis=1) + 1e-9)
-    ranked = [with_text[i] for i in np.argsort(-centrality, kind="stable")]
-    for article in ranked:
-        if article.cleaned.headline.strip():
-            return article.cleaned.headline
-    words = ranked[0].sentences[0].text.split()
+    words = [frozenset(_TITLE_WORD.findall(a.cleaned.text.lower())) for a in with_text]
+    typicality = [sum(len(mine & other) / (len(mine | other) or 1) for other in words) for mine in words]
+    ranked = sorted(range(len(with_text)), key=lambda i: -typicality[i])  # stable: ties keep their order
+    for i in ranked:
+        if with_text[i].cleaned.headline.strip():
+            return with_text[i].cleaned.headline
+    words = with_text[ranked[0]].sentences[0].text.split()
     return " ".join(words[:HEADLINE_FALLBACK_WORDS]) + (" …" if len(words) > HEADLINE_FALLBACK_WORDS else "")
 
 

@@ -82,6 +82,9 @@ class Story:
     entities: Counter[str] = field(default_factory=Counter)
     last_published: datetime | None = None
     terms: Counter[str] = field(default_factory=Counter)  # content-word counts of its articles
+    # Founding order among the clusterer's stories. When stories merge, the oldest keeps its id, so a
+    # story's id is always its first-stored article's: the same on every executor and after a repair.
+    founded: int = 0
 
     @property
     def centroid(self) -> np.ndarray:
@@ -114,6 +117,18 @@ class Assignment:
     merged_away: list[str]  # ids of stories merged into this one
 
 
+def oldest(stories: list[Story]) -> Story:
+    """The story that keeps its id when these merge."""
+    return min(stories, key=lambda story: story.founded)
+
+
+def number_in_founding_order(stories: list[Story]) -> int:
+    """Number stories given oldest first; returns the number the next new story gets."""
+    for order, story in enumerate(stories):
+        story.founded = order
+    return len(stories)
+
+
 class Clusterer(Protocol):
     def assign(self, article: AnalyzedArticle, story_id: str | None = None) -> Assignment:
         """Place the article in a story. ``story_id``: the story it belongs in whatever its scores (a
@@ -143,7 +158,9 @@ class CentroidClusterer:
     """Online clustering against story centroids, with lexical, entity and time evidence."""
 
     def __init__(self, stories: list[Story] | None = None):
+        """``stories``: the stories already stored, oldest first."""
         self.stories: dict[str, Story] = {s.id: s for s in stories or []}
+        self._next_founded = number_in_founding_order(list(self.stories.values()))
         self._ids: list[str] = list(self.stories)
         self._matrix = np.vstack([s.centroid for s in self.stories.values()]) if self.stories else None
         # In how many stories each content word occurs: words every story uses weigh nothing.
@@ -209,30 +226,36 @@ class CentroidClusterer:
             best.add(vector, entities, published, terms)
             self._track_terms(best, before)
             self._refresh(best)
-            return Assignment(best, False, self._merge_into(best))
-        story = Story(article.id[:12], article.cleaned.headline, vector.copy(), 1, Counter(entities), published)
+            keep, merged = self._merge_with_neighbours(best)
+            return Assignment(keep, False, merged)
+        story = Story(article.id[:12], article.cleaned.headline, vector.copy(), 1, Counter(entities), published,
+                      founded=self._next_founded)
+        self._next_founded += 1
         self.stories[story.id] = story
         story.terms.update(terms)
         self._track_terms(story, set())
         self._refresh(story)
         return Assignment(story, True, [])
 
-    def _merge_into(self, story: Story) -> list[str]:
-        """Merge every other story whose centroid is now this close into the one the article joined."""
-        merged = []
+    def _merge_with_neighbours(self, story: Story) -> tuple[Story, list[str]]:
+        """Merge every story whose centroid is now this close to the one the article joined; returns the
+        merged story (the oldest of them) and the ids merged away."""
+        group = [story]
         similarities = self._matrix @ story.centroid
         for position in np.argsort(-similarities):
             other_id = self._ids[position]
             if similarities[position] < MERGE_COSINE:
                 break
             if other_id != story.id:
-                merged.append(other_id)
+                group.append(self.stories[other_id])
+        keep = oldest(group)
+        merged = [other.id for other in group if other is not keep]
         for other_id in merged:
-            story.absorb(self.stories[other_id])
+            keep.absorb(self.stories[other_id])
             self._remove(other_id)
         if merged:
-            self._refresh(story)
-        return merged
+            self._refresh(keep)
+        return keep, merged
 
 
 clusterers.register("centroid")(CentroidClusterer)
@@ -306,7 +329,9 @@ class ArticleLinkClusterer:
     """
 
     def __init__(self, stories: list[Story] | None = None, recent: list[tuple[AnalyzedArticle, str]] | None = None):
+        """``stories``: the stories already stored, oldest first; ``recent``: their latest articles."""
         self.stories: dict[str, Story] = {s.id: s for s in stories or []}
+        self._next_founded = number_in_founding_order(list(self.stories.values()))
         self._window: list[_Linked | None] = []  # ring buffer over slots
         self._next_slot = 0
         self._size = 0  # articles in the window
@@ -384,10 +409,12 @@ class ArticleLinkClusterer:
         if story_id not in self.stories:
             story_id = ranked[0][0] if ranked and ranked[0][1] >= LINK_SCORE else None
         if story_id is not None:
-            story = self.stories[story_id]
+            group = [self.stories[story_id]]
+            group += [self.stories[sid] for sid, score in ranked if sid != story_id and score >= LINK_MERGE_SCORE]
+            story = oldest(group)
             story.add(vector, entities, published, terms)
             story.terms = Counter(dict(story.terms.most_common(TOP_TERMS)))
-            merged = [sid for sid, score in ranked if sid != story_id and score >= LINK_MERGE_SCORE]
+            merged = [other.id for other in group if other is not story]
             for other_id in merged:
                 story.absorb(self.stories.pop(other_id))
                 story.terms = Counter(dict(story.terms.most_common(TOP_TERMS)))
@@ -396,7 +423,9 @@ class ArticleLinkClusterer:
                         linked.story_id = story.id
             self._remember(article, vector, story.id, terms, entities)
             return Assignment(story, False, merged)
-        story = Story(article.id[:12], article.cleaned.headline, vector.copy(), 1, Counter(entities), published)
+        story = Story(article.id[:12], article.cleaned.headline, vector.copy(), 1, Counter(entities), published,
+                      founded=self._next_founded)
+        self._next_founded += 1
         story.terms.update(terms)
         story.terms = Counter(dict(story.terms.most_common(TOP_TERMS)))
         self.stories[story.id] = story

@@ -321,7 +321,19 @@ def ingest_into_store(
         analyzed = analyze_articles(cleaned, analyzer, cache)
         for article in analyzed:
             report.add_stored(store_article(store, article, analyzer.key, syndication, clusterer))
+    name_stories(store, report.stories_touched, analyzer.key)
     return report
+
+
+def name_stories(store: "Store", story_ids: Iterable[str], analyzer_key: str) -> None:
+    """Title each story as its briefing will be titled (``representative_headline`` of its stored
+    articles), so the title is a function of the stored articles, whatever the executor, the order of
+    the merges or a repair; never blank."""
+    for story_id in sorted(story_ids):
+        articles = [store.get(article_id, analyzer_key) for article_id in store.story_article_ids(story_id)]
+        title = representative_headline([a for a in articles if a is not None]) or f"Story {story_id}"
+        with store.transaction():
+            store.set_story_title(story_id, title)
 
 
 def store_article(store: "Store", article, analyzer_key: str, syndication: "SyndicationIndex", clusterer: "Clusterer",
@@ -385,6 +397,9 @@ def ingest_partitions(
                 indexes = open_indexes(store, item.analyzer_key, clusterer)
             report.add_stored(store_article(store, item.analyzed, item.analyzer_key, *indexes,
                                             signature=item.signature))
+            analyzer_key = item.analyzer_key
+    if report.stories_touched:
+        name_stories(store, report.stories_touched, analyzer_key)
     return report
 
 
@@ -414,8 +429,8 @@ def repair_store(store: "Store", analyzer: Analyzer | None = None, on_article=No
         missing = [store.cleaned_article(i) for i in store.articles_without_analysis(analyzer.key)]
         analyze_articles(missing, analyzer, store)
         done.append(f"analyzed {plural(len(missing), 'article')}")
-    story_problems = sum(n for name, n in problems.items()
-                         if name not in ("articles without an analysis", "derived rows of missing articles"))
+    story_problems = sum(n for name, n in problems.items() if name not in (
+        "articles without an analysis", "derived rows of missing articles", "stories without a title"))
     if story_problems:
         with store.transaction():
             for table in ("syndication", "story_articles", "stories"):
@@ -428,6 +443,11 @@ def repair_store(store: "Store", analyzer: Analyzer | None = None, on_article=No
                 if on_article:
                     on_article(article)
         done.append(f"rebuilt syndication groups and stories from {plural(len(ids), 'article')}")
+        name_stories(store, store.story_ids(), analyzer.key)
+    elif problems["stories without a title"]:
+        untitled = store.untitled_stories()
+        name_stories(store, untitled, analyzer.key)
+        done.append(f"titled {plural(len(untitled), 'story', 'stories')}")
     return done
 
 
@@ -504,5 +524,4 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
         briefing.version = (latest[0] if latest else 0) + 1
     else:
         briefing.version = store.save_briefing(story_id, article_ids, briefing_to_dict(briefing))
-        store.set_story_title(story_id, briefing.headline)
     return briefing

@@ -289,7 +289,7 @@ class Store:
         )
 
     def set_story_title(self, story_id: str, title: str) -> None:
-        """A story is first named after its first article, then after the headline its briefing chose."""
+        """A story is named as its briefing is (``pipeline.name_stories``), after each ingest that touched it."""
         self.db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
     def add_to_story(self, article_id: str, story_id: str) -> None:
@@ -300,6 +300,12 @@ class Store:
     def merge_stories(self, keep: str, absorbed: str) -> None:
         self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (keep, absorbed))
         self.db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
+
+    def untitled_stories(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE trim(title) = '' ORDER BY rowid")]
+
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY rowid")]
 
     def story_article_ids(self, story_id: str) -> list[str]:
         return [
@@ -492,6 +498,7 @@ class Store:
                 "SELECT count(*) FROM story_articles WHERE story_id NOT IN (SELECT id FROM stories)"),
             "stories without articles": count(
                 "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)"),
+            "stories without a title": count("SELECT count(*) FROM stories WHERE trim(title) = ''"),
             "stories whose size is wrong": count(
                 "SELECT count(*) FROM stories s WHERE size != (SELECT count(*) FROM story_articles WHERE story_id = s.id)"),
             "derived rows of missing articles": count(
