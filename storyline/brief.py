@@ -71,6 +71,8 @@ def describe_source(analyzed: AnalyzedArticle, group: str | None) -> SourceInfo:
         words_removed=sum(removed_by_rule.values()),
         removed_by_rule=dict(removed_by_rule),
         syndication_group=group,
+        outlet_source=article.outlet_source,
+        published_source=article.published_source,
     )
 
 

@@ -22,6 +22,8 @@ The cascade, in order:
    headline repeated as the first body line and lower-case kicker lines under it are removed.
 5. Tail rules (``where="tail"``): author bios and report credits, only in the run of boilerplate that
    ends the article, where a sentence such as "X is an editor at Y" is a bio and not news.
+6. Provenance (:mod:`storyline.credits`): the dateline opening the body gives a missing publication
+   date, and a removed credit line (or the dateline's wire tag) an outlet that was only the file name.
 
 Conservative by design: a false removal is worse than a missed footer. Pattern rules must match a whole
 unit, all of its sentences, or whole sentences at its edges (never one between two article sentences);
@@ -37,6 +39,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Pattern
 
+from storyline.credits import read_dateline, with_text_provenance
 from storyline.errors import InputError
 from storyline.models import Article, CleanedArticle, RemovedSpan
 
@@ -770,7 +773,11 @@ def clean_article(article: Article) -> CleanedArticle:
                          key=lambda span: span.start))
     if audit:
         log.debug("%s: removed %d boilerplate spans (%s)", article.id, len(audit), ", ".join(s.rule for s in audit))
-    return CleanedArticle(article, "\n\n".join(kept), audit, title)
+
+    # 6. provenance: the dateline opening the body, and the outlet a removed credit line names
+    dateline = read_dateline(kept[0]) if kept else None
+    article = with_text_provenance(article, audit, dateline)
+    return CleanedArticle(article, "\n\n".join(kept), audit, title, dateline)
 
 
 def clean_articles(articles: Iterable[Article], on_error: Callable[[Article, InputError], None]) -> list[CleanedArticle]:

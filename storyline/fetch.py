@@ -364,11 +364,13 @@ def _entry_article(entry, link: str | None, feed_source: str) -> Article:
     if len(text) > MAX_ARTICLE_CHARS:
         raise InputError(f"feed entry text too long ({len(text):,} characters > {MAX_ARTICLE_CHARS:,})",
                          input=link or feed_source)
-    outlet = outlet_from_url(link) or outlet_from_url(feed_source) or Path(feed_source).stem
+    outlet = outlet_from_url(link) or outlet_from_url(feed_source)
+    outlet_source = "url" if outlet else "file name"
+    outlet = outlet or Path(feed_source).stem
     author = entry.get("author") or None
     return Article(id=article_id(outlet, title, text), title=title, text=text, outlet=outlet,
                    source=link or feed_source, url=link, published=_entry_published(entry), author=author,
-                   raw=snippet, raw_format="feed")
+                   raw=snippet, raw_format="feed", outlet_source=outlet_source)
 
 
 def poll_feed(

@@ -229,6 +229,7 @@ def make_article(
     raw_format: str,
     default_outlet: str,
     encoding: str = "utf-8",
+    default_outlet_source: str = "file name",
 ) -> Article:
     """Build an Article from a record with our field names; raises InputError when it has no text."""
     value = record.get("text")
@@ -246,7 +247,10 @@ def make_article(
                          input=source, fix="split it into articles")
     url = str(record.get("url") or "").strip() or None
     title = str(record.get("title") or "").strip()
-    outlet = str(record.get("outlet") or "").strip() or outlet_from_url(url) or default_outlet
+    outlet, outlet_source = str(record.get("outlet") or "").strip(), "data"
+    if not outlet:
+        domain = outlet_from_url(url)
+        outlet, outlet_source = (domain, "url") if domain else (default_outlet, default_outlet_source)
     author = str(record.get("author") or "").strip() or None
     published = parse_published(record.get("published"), source)
     return Article(
@@ -261,6 +265,7 @@ def make_article(
         raw=raw,
         raw_format=raw_format,
         encoding=encoding,
+        outlet_source=outlet_source,
     )
 
 
@@ -428,8 +433,10 @@ def extract_html(
         "author": meta_author(html) or document.author,
         "published": document.date,
     }
+    # make_article takes the page URL's domain before this fallback
+    fallback, fallback_source = (default_outlet, "file name") if default_outlet else ("unknown", "unknown")
     return make_article(record, source=source, raw=html, raw_format="html", encoding=encoding,
-                        default_outlet=default_outlet or outlet_from_url(page_url) or "unknown")
+                        default_outlet=fallback, default_outlet_source=fallback_source)
 
 
 def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | str | None]:

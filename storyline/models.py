@@ -24,7 +24,7 @@ class Article:
     id: str  # stable, content-based (see ingest.article_id)
     title: str
     text: str  # body text as extracted from the input (boilerplate still in)
-    outlet: str  # from the data, else the URL's domain, else the file name
+    outlet: str  # from the data, else the URL's domain, else the file name (cleaning may name it: outlet_source)
     source: str  # where it was read from: a path, "path#line=N", "path#row=N" or a URL
     url: str | None = None
     published: datetime | None = None  # naive, UTC when the input gave a zone
@@ -32,6 +32,28 @@ class Article:
     raw: str = ""  # the raw input exactly as read (file text, HTML, the JSON line / CSV row)
     raw_format: str = "text"  # text | html | jsonl | csv | parquet | feed
     encoding: str = "utf-8"  # how the raw bytes were decoded: utf-8, utf-16, cp1252, latin-1
+    # Where outlet and published came from: OUTLET_SOURCES / PUBLISHED_SOURCES. The cleaner may fill an
+    # outlet that was only a fallback, or a missing date, from the article's own text; the id never changes.
+    outlet_source: str = "data"
+    published_source: str = "data"
+
+
+# "data": the input's own field; "url": the URL's domain; "file name" / "unknown": the fallbacks ingest
+# uses when nothing names the outlet; "credit line" / "dateline": read from the text (storyline.credits).
+OUTLET_SOURCES = ("data", "url", "credit line", "dateline", "file name", "unknown", "not recorded")
+FALLBACK_OUTLET_SOURCES = frozenset({"file name", "unknown"})
+PUBLISHED_SOURCES = ("data", "dateline")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """The dateline that opens an article: "PORT ALDRIC, Norvane Islands, March 4, 2025 (IWS) —"."""
+
+    text: str  # as written, up to and including the dash
+    place: str | None  # "PORT ALDRIC, Norvane Islands"
+    date_text: str | None  # "March 4, 2025", "Jan. 15"
+    published: datetime | None  # the date, only when the dateline gives its year (never guessed)
+    wire: str | None  # the wire or outlet tag: "IWS", "Reuters", "UPI"
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,7 @@ class CleanedArticle:
     text: str  # the cleaned body: paragraphs separated by a blank line
     removed: tuple[RemovedSpan, ...] = ()
     title: str = ""  # the headline after cleaning ("" = Article.title was already clean)
+    dateline: Dateline | None = None  # the dateline opening the text, when it has one
 
     @property
     def headline(self) -> str:
@@ -147,6 +170,8 @@ class SourceInfo:
     words_removed: int
     removed_by_rule: dict[str, int] = field(default_factory=dict)  # rule -> words removed
     syndication_group: str | None = None  # articles sharing a group are copies of one text
+    outlet_source: str = "data"  # Article.outlet_source
+    published_source: str = "data"  # Article.published_source
 
 
 @dataclass

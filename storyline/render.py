@@ -56,6 +56,17 @@ class CitationIndex:
         return out
 
 
+# How a reader is told where an outlet or a date came from; the input's own field needs no note.
+_PROVENANCE_NOTES = {"url": "from the URL", "credit line": "from its credit line", "dateline": "from its dateline",
+                     "file name": "the file name", "unknown": "not named"}
+
+
+def provenance_note(source: str | None) -> str:
+    """" (from its credit line)" for an outlet or date not given by the input itself, else ""."""
+    note = _PROVENANCE_NOTES.get(source or "")
+    return f" ({note})" if note else ""
+
+
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     """"1 article", "2 articles", "0 errors": every count a reader sees (CLI, Markdown, web) goes through here."""
     return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
@@ -178,7 +189,8 @@ def render_markdown(briefing: Briefing) -> str:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(s["removed_by_rule"].items()))
         removed = plural(s["words_removed"], "word") + (f" ({rules})" if rules else "")
         copy = " (syndicated copy group " + s["syndication_group"] + ")" if s.get("syndication_group") else ""
-        lines.append(f"| {md_escape(s['outlet'])}{copy} | {md_escape(s['title'])} | {s['words_kept']} | {removed} |")
+        outlet = md_escape(s["outlet"]) + provenance_note(s.get("outlet_source"))
+        lines.append(f"| {outlet}{copy} | {md_escape(s['title'])} | {s['words_kept']} | {removed} |")
     lines += ["", "## Citations", ""]
     for c in data["citations"]:
         lines.append(
@@ -309,6 +321,7 @@ def template_environment():
     env.filters["http_url"] = http_url
     env.filters["plural"] = plural
     env.filters["date"] = html_date
+    env.filters["provenance"] = provenance_note
     env.globals["section_titles"] = SECTION_TITLES
     return env
 

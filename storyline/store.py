@@ -86,6 +86,13 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.rowid, old.title, old.cleaned_text);
     END;
     """,
+    # 2: where the outlet and the publication date came from (Article.outlet_source, .published_source).
+    # Rows stored before could only date an article from the input's own field; which fallback named
+    # their outlet was not recorded.
+    """
+    ALTER TABLE articles ADD COLUMN outlet_source TEXT NOT NULL DEFAULT 'not recorded';
+    ALTER TABLE articles ADD COLUMN published_source TEXT NOT NULL DEFAULT 'data';
+    """,
 ]
 
 
@@ -186,23 +193,25 @@ class Store:
         removed = json.dumps([[r.start, r.end, r.text, r.rule] for r in cleaned.removed], ensure_ascii=False)
         self.db.execute(
             "INSERT OR IGNORE INTO articles (id, title, text, outlet, source, url, published, author, raw,"
-            " raw_format, encoding, cleaned_text, cleaned_title, removed, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " raw_format, encoding, cleaned_text, cleaned_title, removed, ingested_at, outlet_source, published_source)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.title, a.text, a.outlet, a.source, a.url, a.published.isoformat() if a.published else None,
-             a.author, a.raw, a.raw_format, a.encoding, cleaned.text, cleaned.title, removed, now_iso()),
+             a.author, a.raw, a.raw_format, a.encoding, cleaned.text, cleaned.title, removed, now_iso(),
+             a.outlet_source, a.published_source),
         )
 
     def cleaned_article(self, article_id: str) -> CleanedArticle | None:
         row = self.db.execute(
             "SELECT id, title, text, outlet, source, url, published, author, raw, raw_format, encoding,"
-            " cleaned_text, cleaned_title, removed FROM articles WHERE id = ?", (article_id,)
+            " cleaned_text, cleaned_title, removed, outlet_source, published_source FROM articles WHERE id = ?",
+            (article_id,)
         ).fetchone()
         if row is None:
             return None
         article = Article(
             id=row[0], title=row[1], text=row[2], outlet=row[3], source=row[4], url=row[5],
             published=datetime.fromisoformat(row[6]) if row[6] else None, author=row[7], raw=row[8],
-            raw_format=row[9], encoding=row[10],
+            raw_format=row[9], encoding=row[10], outlet_source=row[14], published_source=row[15],
         )
         removed = tuple(RemovedSpan(*span) for span in json.loads(row[13]))
         return CleanedArticle(article, row[11], removed, row[12])
