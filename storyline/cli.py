@@ -376,6 +376,7 @@ BENCHMARKS = {
     "summarize": "Summary quality (ROUGE) against baselines and published systems",
     "speed": "Cold and warm briefing time, by stage",
     "cluster": "Story clustering quality (B-cubed, ARI) and throughput",
+    "copies": "Syndicated-copy grouping (pair precision/recall) on a labelled copy set, against MinHash baselines",
     "deep": "Deep-briefing time and contradiction precision/recall",
     "web": "Web app response times (p50/p95) over a 5,000-article store under concurrent load",
     "soak": "storyline watch against a misbehaving feed for minutes while serve answers readers",

@@ -1,6 +1,6 @@
 """Where the per-article stages run: in this process, or as tasks on a Dask cluster.
 
-The stages that need one article at a time (read, clean, analyze, embed, MinHash signature) run over
+The stages that need one article at a time (read, clean, analyze, embed, copy shingles) run over
 *partitions* of the input: chunks of files of a directory, chunks of lines of a JSONL dump, row groups
 of a Parquet dump (a CSV dump is one partition: a quoted cell may span lines, so it cannot be cut by
 line). :func:`plan_partitions` describes them (small, picklable), :func:`prepare_partition` runs one,
@@ -67,7 +67,7 @@ class Partition:
 
 @dataclass
 class PreparedArticle:
-    """An article read, cleaned and analyzed in a worker, with its MinHash signature.
+    """An article read, cleaned and analyzed in a worker, with its copy shingles (``dedup.copy_shingles``).
 
     ``analyzed`` is None when the article was already stored (skipped before analysis)."""
 
@@ -246,7 +246,7 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
     """
     from storyline.analyze import analyze_articles
     from storyline.clean import clean_articles
-    from storyline.dedup import signature
+    from storyline.dedup import copy_shingles
     from storyline.pipeline import ANALYZE_BATCH, _batches
 
     items = list(read_partition(partition))
@@ -263,7 +263,7 @@ def prepare_partition(partition: Partition, skip: frozenset[str] = frozenset()) 
         analyzer = worker_analyzer()
         for batch in _batches(fresh.values(), ANALYZE_BATCH):
             for article in analyze_articles(clean_articles(batch, in_its_place), analyzer):
-                analyzed[article.id] = PreparedArticle(article.id, article, signature(article.cleaned.text),
+                analyzed[article.id] = PreparedArticle(article.id, article, copy_shingles(article.cleaned.text),
                                                        analyzer.key)
     return [item if isinstance(item, InputError) else analyzed.get(item.id) or PreparedArticle(item.id)
             for item in items]

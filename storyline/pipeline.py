@@ -340,7 +340,7 @@ def store_article(store: "Store", article, analyzer_key: str, syndication: "Synd
                   signature=None):
     """Group, cluster and write one analyzed article, in one transaction with everything derived from it.
 
-    ``signature``: its MinHash signature when already computed (by a worker of ``ingest_partitions``)."""
+    ``signature``: its copy shingles (``dedup.copy_shingles``) when already computed (by a worker of ``ingest_partitions``)."""
     group_id, signature = syndication.assign(article.id, article.cleaned.text, signature)
     # A copy of a stored article belongs to that article's story, however long ago it arrived (the
     # clusterer only compares recent articles).

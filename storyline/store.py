@@ -93,6 +93,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN outlet_source TEXT NOT NULL DEFAULT 'not recorded';
     ALTER TABLE articles ADD COLUMN published_source TEXT NOT NULL DEFAULT 'data';
     """,
+    # 3: copies by containment: the syndication signature is now the article's sampled shingle hashes
+    # (dedup.copy_shingles), not a MinHash. Old signatures are emptied; opening the indexes recomputes them
+    # from the cleaned text (the groups already decided stay).
+    """
+    UPDATE syndication SET signature = X'';
+    """,
 ]
 
 
@@ -259,7 +265,19 @@ class Store:
         )
 
     def syndication_signatures(self) -> Iterator[tuple[str, str, np.ndarray]]:
-        for article_id, group_id, blob in self.db.execute("SELECT article_id, group_id, signature FROM syndication"):
+        """(article id, group id, shingle hashes) of every stored article; the hashes of rows emptied by
+        migration 3 are recomputed from the cleaned text and stored again."""
+        rows = self.db.execute("SELECT article_id, group_id, signature FROM syndication").fetchall()
+        emptied = [(article_id, group_id) for article_id, group_id, blob in rows if not blob]
+        if emptied:
+            from storyline.dedup import copy_shingles
+
+            with self.transaction():
+                for article_id, group_id in emptied:
+                    text = self.db.execute("SELECT cleaned_text FROM articles WHERE id = ?", (article_id,)).fetchone()
+                    self.put_syndication(article_id, group_id, copy_shingles(text[0] if text else ""))
+            rows = self.db.execute("SELECT article_id, group_id, signature FROM syndication").fetchall()
+        for article_id, group_id, blob in rows:
             yield article_id, group_id, np.frombuffer(blob, dtype=np.uint64)
 
     def syndication_groups(self, article_ids: list[str]) -> dict[str, str]:

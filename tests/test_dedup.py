@@ -1,9 +1,11 @@
-"""Syndicated copies on real texts: the example pile's wire pair, an edited copy, unrelated stories."""
+"""Syndicated copies on real texts: the example pile's wire pair, an edited copy, an excerpt window, a
+store from before copies by containment, and separately written articles of one story."""
 
+import re
 from pathlib import Path
 
 from storyline.clean import clean_article
-from storyline.dedup import COPY_JACCARD, SyndicationIndex, group_syndicated_copies, signature
+from storyline.dedup import COPY_CONTAINMENT, SyndicationIndex, containment, copy_shingles, group_syndicated_copies
 from storyline.ingest import read_inputs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -45,5 +47,45 @@ def test_two_stories_on_the_same_topic_are_not_copies():
     texts = _cleaned_texts()
     herald = [t for s, t in texts.items() if "norvane-herald-reef" in s][0]
     wire = [t for s, t in texts.items() if "coastline-times" in s][0]
-    similarity = float((signature(herald) == signature(wire)).mean())
-    assert similarity < COPY_JACCARD
+    assert containment(copy_shingles(herald), copy_shingles(wire)) < COPY_CONTAINMENT
+
+
+def test_a_window_of_the_text_with_other_furniture_is_a_copy_and_a_quote_is_not():
+    texts = _cleaned_texts()
+    wire = next(t for s, t in texts.items() if "coastline-times" in s)
+    paragraphs = [p for p in wire.split("\n\n") if p.strip()]
+    window = "\n\n".join(paragraphs[: max(2, len(paragraphs) * 2 // 5)])  # the first 40%, as some sites show
+    page = "Sign up for our morning briefing\n\n" + window + "\n\nRead the full story at the wire's site."
+    shares = containment(copy_shingles(page), copy_shingles(wire))
+    assert shares >= COPY_CONTAINMENT
+    # Quotations are left out: a new article built around the same statement is not a copy.
+    quoted = re.findall(r'[“"][^”"]{60,}[”"]', wire)
+    assert quoted, "the wire text quotes someone at length"
+    statement = max(quoted, key=len)
+    reaction = (f"Residents on the quay reacted angrily on Thursday. {statement} the minister had said. "
+                "Fishers gathered at the union hall in the evening and voted to continue the protest, "
+                "while the harbour master said boats would be allowed to leave at dawn as usual.")
+    assert containment(copy_shingles(reaction), copy_shingles(wire)) < COPY_CONTAINMENT
+
+
+def test_a_store_from_before_containment_keeps_its_groups_and_finds_new_copies(tmp_path):
+    """Migration 3 empties the old MinHash signatures; opening the indexes recomputes the shingles."""
+    import numpy as np
+
+    from storyline.pipeline import ingest_into_store, open_indexes
+    from storyline.store import Store
+
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        ingest_into_store(read_inputs([EXAMPLES]).articles, store)
+        groups = dict(store.db.execute("SELECT article_id, group_id FROM syndication"))
+        with store.transaction():  # what a store of schema version 2 held: 128 MinHash values per article
+            store.db.execute("UPDATE syndication SET signature = ?", (np.arange(128, dtype=np.uint64).tobytes(),))
+            store.db.execute("UPDATE schema_version SET version = 2")
+    with Store(db) as store:
+        assert store.schema_version == 3
+        syndication, _ = open_indexes(store)
+        assert dict(store.db.execute("SELECT article_id, group_id FROM syndication")) == groups
+        wire_id, wire_text = next(
+            (i, t) for i, t in store.db.execute("SELECT id, cleaned_text FROM articles WHERE source LIKE '%port-aldric%'"))
+        assert syndication.assign("reprint", wire_text + "\n\nReprinted with permission.")[0] == groups[wire_id]

@@ -70,6 +70,6 @@ def test_framing_per_outlet(make_articles):
 
 def test_seed_framing_marks_the_opinion_pieces(seed_articles):
     profiles = {p.outlet: p for p in build_framing(seed_articles)}
-    daily_caller = profiles["003_826a1370f6b91007"]  # "abject failures", "yet another sign"
+    daily_caller = profiles["Daily Caller News Foundation"]  # (named by its licence footer); "abject failures", "yet another sign"
     assert daily_caller.opinion_share == max(p.opinion_share for p in profiles.values())
     assert {"abject", "yet another"} <= {w.word for w in daily_caller.loaded_words}
