@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import time
 from collections import defaultdict
 from pathlib import Path
 
