@@ -20,9 +20,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Iterable
 
 from storyline.ingest import PUBLISHED_YEARS
-from storyline.models import AnalyzedArticle
+from storyline.models import AnalyzedArticle, Sentence
 
 DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"
 UNPLACED = "unplaced"  # a weekday with no publication date: only joins an event dated elsewhere
@@ -334,8 +335,8 @@ def _day(text: str, value: date) -> EventDate:
     return _finish(EventDate(text, DAY, value.year, value.month, value.day, basis="publication date"))
 
 
-def find_dates(article: AnalyzedArticle) -> list[DateMention]:
-    """Every placeable date expression of an article, with its sentence."""
+def find_dates(article: AnalyzedArticle, sentences: Iterable[Sentence] | None = None) -> list[DateMention]:
+    """Every placeable date expression of an article (or of these of its sentences), with its sentence."""
     published = (
         article.article.published.date()
         if isinstance(article.article.published, datetime)
@@ -343,7 +344,7 @@ def find_dates(article: AnalyzedArticle) -> list[DateMention]:
     )
     by_sentence = article.entities_by_sentence()
     found: list[DateMention] = []
-    for sentence in article.sentences:
+    for sentence in article.sentences if sentences is None else sentences:
         spans: list[tuple[int, int]] = []
         # spaCy DATE entities first, then explicit month-day dates spaCy missed.
         candidates = [
@@ -368,3 +369,36 @@ def find_dates(article: AnalyzedArticle) -> list[DateMention]:
                 found.append(DateMention(parsed, 0, sentence.index, incidental))
     return found
 
+
+
+# --- when an article's events happen (for story clustering) ---------------------------------------
+EVENT_AGREEMENT_DAYS = 31  # text dates this close to the median tell the same time
+_WRITTEN_YEAR = re.compile(r"\b(?:1[6-9]|2[0-9])[0-9]{2}\b")
+
+
+def event_time(article: AnalyzedArticle) -> tuple[date | None, float]:
+    """When the article's events happen, with a confidence in [0, 1].
+
+    Its publication date (or its dateline's) when known: confidence 1. Otherwise the median of the
+    day- or month-precise dates its own text states with their year, with a confidence by
+    how many agree (0.8 at most, one written date already: a text's dates can be background). Dates named
+    in passing ("the worst since 1980", "when the quake struck on 4 March 2025") count only when the
+    text has no other, at half the confidence. No such date: unknown (None, 0), and the article is
+    judged on its text alone.
+    """
+    published = article.article.published
+    if published is not None:
+        return (published.date() if isinstance(published, datetime) else published), 1.0
+    # Without a publication date only a date whose year is written can be placed: read only those sentences.
+    with_year = [s for s in article.sentences if _WRITTEN_YEAR.search(s.text)]
+    placed = [m for m in find_dates(article, with_year)
+              if m.date.year_known and m.date.year and m.date.month and m.date.precision in (DAY, MONTH)]
+    own = [m for m in placed if not m.incidental]
+    weight = 1.0 if own else 0.5
+    days = sorted(date(m.date.year, m.date.month, m.date.day or 15).toordinal() for m in own or placed)
+    if not days:
+        return None, 0.0
+    median = days[len(days) // 2]
+    agreeing = sum(abs(day - median) <= EVENT_AGREEMENT_DAYS for day in days)
+    confidence = 0.8 * weight * (agreeing / len(days)) * min(1.0, (len(days) + 1) / 2)
+    return date.fromordinal(median), round(confidence, 3)

@@ -260,7 +260,7 @@ def open_indexes(
     """
     from collections import Counter
 
-    from storyline.cluster import DEFAULT_CLUSTERER, WINDOW, ArticleLinkClusterer, Story, clusterers
+    from storyline.cluster import DEFAULT_CLUSTERER, LINK_CLUSTERERS, WINDOW, Story, clusterers
     from storyline.dedup import SyndicationIndex
 
     syndication = SyndicationIndex()
@@ -272,14 +272,14 @@ def open_indexes(
         for story_id, title, vector, size, entities, terms, last in store.load_stories()
     ]
     name = clusterer or DEFAULT_CLUSTERER
-    if name != "link":
+    if name not in LINK_CLUSTERERS:
         return syndication, clusterers.create(name, stories=stories)
     recent = []
     for article_id, story_id in store.recent_story_articles(WINDOW) if analyzer_key else []:
         analyzed = store.get(article_id, analyzer_key)
         if analyzed is not None:  # analyzed with another analyzer: not comparable, left out
             recent.append((analyzed, story_id))
-    return syndication, ArticleLinkClusterer(stories, recent)
+    return syndication, clusterers.create(name, stories=stories, recent=recent)
 
 
 def ingest_into_store(

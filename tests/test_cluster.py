@@ -81,10 +81,12 @@ def _link_stories(articles, clusterer=None) -> dict[str, str]:
     return story_of
 
 
-def test_link_clusterer_is_the_default():
-    from storyline.cluster import DEFAULT_CLUSTERER, ArticleLinkClusterer
+def test_the_learned_link_clusterer_is_the_default():
+    from storyline.cluster import DEFAULT_CLUSTERER, ArticleLinkClusterer, LearnedLinks
 
-    assert DEFAULT_CLUSTERER == "link" and isinstance(clusterers.create(DEFAULT_CLUSTERER), ArticleLinkClusterer)
+    clusterer = clusterers.create(DEFAULT_CLUSTERER)
+    assert isinstance(clusterer, ArticleLinkClusterer) and isinstance(clusterer.links, LearnedLinks)
+    assert 0 < clusterer.links.join < clusterer.links.merge <= 1.01  # the thresholds from the model card
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -161,3 +163,51 @@ def test_identical_documents_filed_under_two_true_stories_cap_any_text_method():
     precision, recall, f1 = identical_text_ceiling(articles, gold)
     assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
     assert 0.9 < f1 < 1.0 and precision < 1.0 and recall < 1.0
+
+
+# --- event time, and stories that share actors and places but not their time ---------------------------
+CONFUSABLE = Path(__file__).resolve().parent / "data" / "confusable_stories.json"
+
+
+def _confusable_articles(make_articles, dated: bool):
+    import json
+
+    items = json.loads(CONFUSABLE.read_text(encoding="utf-8"))["articles"]
+    analyzed = make_articles([(f"{i['outlet']}-{i['event']}", i["text"], i["date"] if dated else None) for i in items])
+    return analyzed, {a.id: i["event"] for a, i in zip(analyzed, items)}, {a.id: i["date"] for a, i in zip(analyzed, items)}
+
+
+@pytest.mark.parametrize("dated", [True, False], ids=["published", "dates-in-text-only"])
+def test_event_time_is_the_publication_date_else_the_dates_the_text_writes(make_articles, dated):
+    from datetime import date
+
+    from storyline.dates import event_time
+
+    analyzed, _, days = _confusable_articles(make_articles, dated)
+    for article in analyzed:
+        day, confidence = event_time(article)
+        assert day is not None and abs((day - date.fromisoformat(days[article.id])).days) <= 1, article.article.outlet
+        assert (confidence == 1.0) if dated else (0.0 < confidence < 1.0)
+
+
+def test_an_article_without_any_dated_sentence_has_no_event_time(make_articles):
+    from storyline.dates import event_time
+
+    [article] = make_articles([("undated", "The council met on Tuesday to discuss the harbour. The mayor said "
+                                           "repairs would start next month and last until the spring.")])
+    assert event_time(article) == (None, 0.0)
+
+
+@pytest.mark.parametrize("dated", [True, False], ids=["published", "dates-in-text-only"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_two_earthquakes_nine_weeks_apart_in_the_same_towns_are_two_stories(make_articles, dated, seed):
+    """Same region, towns, officials and agencies; the events lie 65 days apart (the articles say when)."""
+    from storyline.cluster import DEFAULT_CLUSTERER
+
+    analyzed, event_of, _ = _confusable_articles(make_articles, dated)
+    random.Random(seed).shuffle(analyzed)
+    story_of = _link_stories(analyzed, clusterers.create(DEFAULT_CLUSTERER))
+    stories = {}
+    for article in analyzed:
+        stories.setdefault(story_of[article.id], set()).add(event_of[article.id])
+    assert sorted(map(sorted, stories.values())) == [["first"], ["second"]]

@@ -88,24 +88,14 @@ def sentence_labels(cluster: TrainingCluster) -> np.ndarray:
 def training_clusters(root: Path, *, limit: int | None = None, cache=None, analyzer=None,
                       progress=None) -> Iterator[TrainingCluster]:
     """The clusters of a Multi-News layout directory, each read and analyzed as a brief would."""
-    from storyline.analyze import default_analyzer
-    from storyline.bench.summarize import cluster_folders, references
+    from storyline.bench.summarize import references
     from storyline.brief import independent_sources
-    from storyline.ingest import read_inputs
-    from storyline.pipeline import NoArticlesError, analyze_pile, copy_keys
+    from storyline.pipeline import copy_keys
     from storyline.summarize import length_for_input
+    from storyline.train import analyzed_clusters
 
-    analyzer = analyzer or default_analyzer()
-    folders = cluster_folders(root)[:limit] if limit else cluster_folders(root)
-    for folder in folders:
-        ingested = read_inputs([folder / "docs"])
-        if progress:
-            progress.update(1)
-        try:
-            analyzed, copies = analyze_pile(ingested.articles, ingested.errors, input_name=str(folder),
-                                            analyzer=analyzer, cache=cache)
-        except NoArticlesError:
-            continue  # every document boilerplate only: nothing a brief would summarize
+    for folder, ingested, analyzed, copies in analyzed_clusters(root, limit=limit, cache=cache, analyzer=analyzer,
+                                                                progress=progress):
         sources = independent_sources(analyzed, copy_keys(copies)["source_of"])
         features = sentence_features(analyzed, sources)
         if not features.candidates:
