@@ -547,6 +547,15 @@ _GLUED_OPENINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
     ("photo_credit", rf"{_UPI_CREDIT}\s+"),
     ("photo_credit", rf"(?:{_PAREN_PHOTO_CREDIT})\s+"),
 ))
+# An inline link to another story in brackets, opening a sentence: "[ executions fell to a 25-year low ] in a
+# pair of rulings ...". Five words or more: an editor's insertion ("[The minister] said") is shorter.
+_BRACKETED_LINK = re.compile(r"\[\s*(?:[^\s\[\]]+\s+){4,20}[^\s\[\]]*\s*\]\s+")
+# A photo credit in parentheses opening a sentence ends the caption before it: "Opponents demonstrating in
+# 2014. ( matt mcclain/the washington post ) the florida supreme court said ...", or, with a wire's name, a
+# caption the page cut short: "The restaurant was closed after their... ( associated press ) ...".
+_CAPTION_CREDIT = re.compile(r"\(\s*(?:[\w'’.\-]+(?:\s+[\w'’.\-]+){0,4}\s*/\s*[^()/]{2,40}(?:/[^()/]{2,30}){0,2}|"
+                             r"(?P<wire>(?i:associated\s+press|reuters|afp)))\s*\)\s+")
+MAX_CAPTION_WORDS = 40
 _GLUED_CLOSINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
     ("photo_credit", rf"(?:(?<=[.!?\"”])|\s+){_UPI_CREDIT}$"),
 ))
@@ -844,9 +853,19 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
     def words(a: int, b: int) -> int:
         return len(unit.raw[a:b].split())
 
+    previous: tuple[int, int] | None = None
     for a, b in _sentences(unit):
         sentence_cuts: list[tuple[int, int, str]] = []
         start, end = a, b
+        if (m := _BRACKETED_LINK.match(unit.raw, a, b)) and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS:
+            sentence_cuts.append((a, m.end(), "related_link"))
+            start = m.end()
+        elif ((m := _CAPTION_CREDIT.match(unit.raw, a, b)) and previous
+              and words(*previous) <= MAX_CAPTION_WORDS and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS
+              and (not m.group("wire") or unit.raw[: previous[1]].endswith(("...", "…")))):
+            sentence_cuts.append((previous[0], m.end(), "photo_caption"))  # the caption and its credit
+            start = m.end()
+        previous = (a, b)
         while True:  # an opening cut may bare another ("Share share Photo the ...")
             opening = next(((rule, m) for rule, pattern in _GLUED_OPENINGS if (m := pattern.match(unit.raw, start, b))), None)
             if not opening or words(opening[1].end(), len(unit.raw)) < MIN_GLUED_REST_WORDS:
@@ -866,7 +885,8 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
             position = max(position, cut_end)
         rest.append(unit.raw[position:b])
         if sentence_cuts and not _match_pattern(" ".join(" ".join(rest).split()), _PATTERN_RULES):
-            cuts.extend(sentence_cuts)
+            first_cut = min(cut[0] for cut in sentence_cuts)  # a caption cut takes the sentence before whole
+            cuts[:] = [cut for cut in cuts if cut[0] < first_cut] + sentence_cuts
     spans: list[RemovedSpan] = []
     for a, b, rule in sorted(cuts):
         a += len(unit.raw[a:b]) - len(unit.raw[a:b].lstrip())  # a span is the furniture, not the space around it

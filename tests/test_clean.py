@@ -704,6 +704,9 @@ LOOKALIKES = [
     "Health Science Technology Minister Ola Brenn resigned on Friday.",
     "Download the app, officials told residents before the storm.",
     "The licence photo on his permit was out of date, the court heard.",
+    "He resigned on Friday. [The minister] will be replaced by May, aides said.",
+    "The talks ended on Monday. (Reuters) The minister said a deal was close.",
+    "The ferry sank in 2014. (The crew/passengers were saved.) The inquiry took a year.",
 ]
 
 
@@ -791,6 +794,16 @@ def test_photo_credits_and_captions_on_their_own_lines_go():
      "one finding of the study was that produce had more phosphorus.", "ui_line"),
     ("Skip to navigation Sign in Subscribe Search The dredging of the north quay will begin in June.",
      "The dredging of the north quay will begin in June.", "section_links"),
+    ("The ruling was a surprise. [ executions in the united states just fell to a 25-year low ] in a pair of "
+     "rulings the court answered the question.",
+     "The ruling was a surprise. in a pair of rulings the court answered the question.", "related_link"),
+    ("Opponents demonstrating against an execution in 2014. ( matt mcclain/the washington post ) the supreme "
+     "court said thursday that some prisoners may seek new sentences.",
+     "the supreme court said thursday that some prisoners may seek new sentences.", "photo_caption"),
+    ("The pizzeria reopened on Thursday. The restaurant was closed after their... ( associated press ) a "
+     "northern indiana pizzeria opened to a full house of friends.",
+     "The pizzeria reopened on Thursday. a northern indiana pizzeria opened to a full house of friends.",
+     "photo_caption"),
 ])
 def test_furniture_glued_to_a_sentence_is_cut_and_the_sentence_kept(text, kept, rule):
     cleaned = clean_article(make_article(text))
