@@ -222,6 +222,8 @@ def furniture_sentence_share(documents: list[Document], cleaned: list[CleanedArt
     return {
         "summary_sentences": len(summary), "summary_furniture": sum(f for f, _ in summary),
         "timeline_sentences": len(timeline), "timeline_furniture": sum(f for f, _ in timeline),
+        # to read (the results file stays outside the repository, like the data)
+        "furniture_sentences": [text for f, text in summary + timeline if f],
     }
 
 
