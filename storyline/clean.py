@@ -872,11 +872,13 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
                 break
             sentence_cuts.append((start, opening[1].end(), opening[0]))
             start = opening[1].end()
-        for rule, pattern in _GLUED_CLOSINGS:
-            m = pattern.search(unit.raw, start, end)
-            if m and m.end() == end and words(0, m.start()) >= MIN_GLUED_REST_WORDS:
-                sentence_cuts.append((m.start(), end, rule))
-                end = m.start()
+        while True:  # likewise a closing cut
+            closing = next(((rule, m) for rule, pattern in _GLUED_CLOSINGS
+                            if (m := pattern.search(unit.raw, start, end)) and m.end() == end), None)
+            if not closing or words(0, closing[1].start()) < MIN_GLUED_REST_WORDS:
+                break
+            sentence_cuts.append((closing[1].start(), end, closing[0]))
+            end = closing[1].start()
         for rule, pattern in _GLUED_INNER:
             sentence_cuts.extend((m.start(), m.end(), rule) for m in pattern.finditer(unit.raw, start, end))
         rest, position = [], a
@@ -884,9 +886,11 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
             rest.append(unit.raw[position:cut_start])
             position = max(position, cut_end)
         rest.append(unit.raw[position:b])
-        if sentence_cuts and not _match_pattern(" ".join(" ".join(rest).split()), _PATTERN_RULES):
+        if sentence_cuts and not _match_pattern(" ".join(" ".join(rest).split()), _PATTERN_RULES + _TAIL_RULES):
             first_cut = min(cut[0] for cut in sentence_cuts)  # a caption cut takes the sentence before whole
             cuts[:] = [cut for cut in cuts if cut[0] < first_cut] + sentence_cuts
+    if words(0, len(unit.raw)) - sum(words(a, b) for a, b, _ in cuts) < MIN_GLUED_REST_WORDS:
+        return []  # what would be left is no longer than a kicker line
     spans: list[RemovedSpan] = []
     for a, b, rule in sorted(cuts):
         a += len(unit.raw[a:b]) - len(unit.raw[a:b].lstrip())  # a span is the furniture, not the space around it
@@ -936,7 +940,19 @@ def clean_article(article: Article) -> CleanedArticle:
     for i in _link_lists(units, removed):
         remove(i, "link_list")
 
-    # 4. head: repair a boilerplate headline, drop the repeated headline and kicker lines
+    # 4. furniture glued to article sentences: a cut at a unit's edge trims it (the head and tail rules
+    # then judge what is left, as they would on the cleaned text), one inside it is made at the end
+    glued: dict[int, list[RemovedSpan]] = {}
+    for i, unit in enumerate(units):
+        if i in removed or not (spans := _glued_spans(unit)):
+            continue
+        edges = [span for span in spans if not article.text[unit.start : span.start].strip()
+                 or not article.text[span.end : unit.end].strip()]
+        if edges:
+            trim(i, edges)
+        glued[i] = [span for span in spans if span not in edges]
+
+    # 5. head: repair a boilerplate headline, drop the repeated headline and kicker lines
     title = ""
     headline = article.title
     title_flat = " ".join(article.title.split())
@@ -954,7 +970,7 @@ def clean_article(article: Article) -> CleanedArticle:
         else:
             break
 
-    # 5. tail: bios and credits in the run of boilerplate that ends the article
+    # 6. tail: bios and credits in the run of boilerplate that ends the article
     for i in range(len(units) - 1, -1, -1):
         if i in removed:
             continue
@@ -966,10 +982,11 @@ def clean_article(article: Article) -> CleanedArticle:
             break
         removed[i] = spans
 
-    # 6. furniture glued to the sentences that stay
-    glued = {i: _glued_spans(unit) for i, unit in enumerate(units) if i not in removed}
-    kept = [_kept_text(article.text, unit, glued[i]) for i, unit in enumerate(units) if i not in removed]
-    audit = tuple(sorted((span for spans in (*removed.values(), *trimmed.values(), *glued.values()) for span in spans),
+    for i, spans in glued.items():  # what is left of the units that stay (the tail may have trimmed them)
+        glued[i] = [span for span in spans if units[i].start <= span.start and span.end <= units[i].end]
+    kept = [_kept_text(article.text, unit, glued.get(i, [])) for i, unit in enumerate(units) if i not in removed]
+    inside = [span for i, spans in glued.items() if i not in removed for span in spans]
+    audit = tuple(sorted((span for spans in (*removed.values(), *trimmed.values(), inside) for span in spans),
                          key=lambda span: span.start))
     if audit:
         log.debug("%s: removed %d boilerplate spans (%s)", article.id, len(audit), ", ".join(s.rule for s in audit))
