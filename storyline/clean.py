@@ -22,11 +22,16 @@ The cascade, in order:
    headline repeated as the first body line and lower-case kicker lines under it are removed.
 5. Tail rules (``where="tail"``): author bios and report credits, only in the run of boilerplate that
    ends the article, where a sentence such as "X is an editor at Y" is a bio and not news.
-6. Provenance (:mod:`storyline.credits`): the dateline opening the body gives a missing publication
+6. Glued furniture: in the units that stay, furniture a flattened page glued to an article sentence
+   (a share bar or a photo credit at its start, "| License Photo" at its end, "(Photo: X)" inside it)
+   is cut out and the sentence kept.
+7. Provenance (:mod:`storyline.credits`): the dateline opening the body gives a missing publication
    date, and a removed credit line (or the dateline's wire tag) an outlet that was only the file name.
 
 Conservative by design: a false removal is worse than a missed footer. Pattern rules must match a whole
 unit, all of its sentences, or whole sentences at its edges (never one between two article sentences);
+glued furniture is cut only by patterns that no article words match (a name and an agency, a share
+bar of several buttons);
 units longer than :data:`MAX_BOILERPLATE_WORDS` are never removed whole by a pattern, and an article
 sentence that merely mentions Twitter or a photo does not match any rule. An article with nothing left
 is an input error (:func:`clean_articles`): there is nothing in it to analyze.
@@ -93,13 +98,29 @@ _JOURNALIST = (
 # The label of a list of links to other stories ("Most read", "Related coverage", "Paid for by").
 _LINK_LIST_LABEL = (
     r"(?i:related(?:\s+(?:topics|stories|articles|content|coverage|links|reading|news|internet\s+links))?|"
-    r"more\s+on\s+(?:this|the)\s+(?:story|topic)|more\s+(?:stories|news|from\s+[\w\s'’&.-]{1,30})|"
+    r"more\s+on\s+(?:this|the)\s+(?:story|topic)|more\s+(?:stories|news|(?:from|in)\s+[\w\s'’&.-]{1,30})|"
     r"most\s+(?:read|popular|viewed|shared|watched)|top\s+(?:stories|news)|trending(?:\s+now)?|popular\s+now|"
     r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|read\s+(?:more|next)|"
     r"latest\s+(?:news|stories|headlines)|editor'?s\s+picks|around\s+the\s+web|in\s+case\s+you\s+missed\s+it|"
     r"elsewhere\s+on\s+[\w\s.]{1,20}|topics|tags|paid\s+for\s+by(?:\s+[\w\s.&]{1,30})?|"
     r"(?:sponsored|promoted)\s+(?:stories|links|content)|from\s+(?:our|the\s+web'?s?)\s+partners)\s*:?"
 )
+
+# A section or account link of a site's navigation bar ("News", "Latin America", "Sign in").
+_NAV_WORD = (
+    r"(?:home|news|sports?|weather|sounds|business|markets|money|economy|opinion|politics|world|u\.?s\.?|uk|"
+    r"africa|asia|australia|europe|americas|latin\s+america|middle\s+east|entertainment|culture|arts|books|music|"
+    r"film|movies|tv|television|lifestyle|life|style|fashion|food|travel|health|wellness|science|tech(?:nology)?|"
+    r"climate|environment|education|obituaries|local|national|international|videos?|photos|podcasts?|live|"
+    r"magazine|crosswords?|games|puzzles|newsletters?|real\s+estate|cars|jobs|classifieds|sign\s+in|log\s*in|"
+    r"sign\s+up|register|subscribe|search|menu|account|skip\s+to\s+(?:main\s+)?(?:content|navigation))(?!\w)"
+)
+_NAV_BAR = rf"(?i:{_NAV_WORD}(?:(?:\s+|\s*[|·•,]\s*){_NAV_WORD}){{3,}})"  # four or more links in a row
+# A breadcrumb item: one to four words, no sentence punctuation; separators "/", "»", ">", "›", "|".
+_CRUMB_ITEM = r"[\w'’&-]+(?:\s+[\w'’&-]+){0,3}"
+_CRUMB_SEPARATOR = r"\s+[/»>›|]\s+"
+# Photo agencies a credit names, for credits glued to a lower-cased sentence ("charles sykes/getty ...").
+_AGENCY = r"(?i:getty(?:\s+images)?|afp|ap|epa|reuters|upi|pa(?:\s+media)?|alamy|shutterstock|ians|pti)"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -125,6 +146,55 @@ RULES: tuple[Rule, ...] = (
             r"en\s+español|in\s+english)",
             _LINK_LIST_LABEL,  # a link-list label whose list the extractor dropped
             r"(?i:(?:acquire|purchase|request)\s+(?:licensing|reprint)\s+rights|reuse\s+this\s+content)[.:]?",
+        ),
+    ),
+    Rule(
+        "breadcrumb",
+        'a breadcrumb trail of section links: "Home / Politics / Congress", "News / Local / Politics",'
+        ' "Home » Newsroom » Press Releases", "World | Europe"',
+        "anywhere",
+        _rx(
+            rf"(?i:home)(?:{_CRUMB_SEPARATOR}{_CRUMB_ITEM}){{1,6}}",
+            rf"[A-Z]{_CRUMB_ITEM}(?:{_CRUMB_SEPARATOR}[A-Z]{_CRUMB_ITEM}){{2,6}}",  # three or more capitalised items
+            rf"(?i:news|world|politics|business|opinion|sports?|local|national|entertainment|culture|health|science)"
+            rf"(?:{_CRUMB_SEPARATOR}[A-Z]{_CRUMB_ITEM}){{1,5}}",
+        ),
+    ),
+    Rule(
+        "section_links",
+        'a bar of section or account links: "Home News Sport Weather Sounds",'
+        ' "Sections: News Sports Business Opinion", "Skip to navigation Sign in Subscribe Search"',
+        "anywhere",
+        re.compile(rf"(?i:(?:sections?|menu|navigation|browse)\s*:?\s*)?{_NAV_BAR}[.:]?"),
+    ),
+    Rule(
+        "site_banner",
+        'a site banner or page control: "An official website of the United States government", "Here\'s how you'
+        ' know", "Official websites use .gov ...", "Was this page helpful?", "For Immediate Release"',
+        "anywhere",
+        _rx(
+            r"(?i:an\s+official\s+(?:website|web\s+site|site)\s+of)\s[^.!?]{1,80}\.?",
+            r"(?i:here(?:'|’)?s\s+how\s+you\s+know)[.:]?",
+            r"(?i:official\s+websites\s+use\s)[^!?]{1,200}",
+            r"(?i:secure\s+(?:\S+\s+)?websites\s+use\s+https)\b[^!?]{0,200}",
+            r"(?i:share\s+sensitive\s+information\s+only\s+on\s+official,?\s+secure\s+websites)[.]?",
+            r"(?i:was\s+this\s+(?:page|article|information)\s+(?:helpful|useful)\??)(?:\s*(?i:yes\s*/?\s*no))?",
+            r"(?i:yes\s*/\s*no|yes\s+no)",
+            r"(?i:for\s+immediate\s+release)[.:]?",
+        ),
+    ),
+    Rule(
+        "archive_notice",
+        'an archive or reprint notice: "This is an archived article that was published on X in 2017 ...",'
+        ' "It is provided only for personal research purposes ...", "Dow Jones Reprints: This copy is for your'
+        ' personal, non-commercial use only."',
+        "anywhere",
+        _rx(
+            r"(?i:this\s+is\s+an\s+archived\s+(?:article|story|page))\b[^!?]{0,250}",
+            r"(?i:it\s+is\s+provided\s+only\s+for\s+personal\s+research\s+purposes)\b[^!?]{0,150}",
+            r"(?i:(?:[\w\s]{0,20}reprints?\s*:\s*)?this\s+copy\s+is\s+for\s+your\s+personal,?\s+non-?commercial\s+use"
+            r"(?:\s+only)?)[.]?",
+            r"(?i:to\s+order\s+presentation-ready\s+copies)\b[^!?]{0,250}",
         ),
     ),
     Rule(
@@ -190,13 +260,17 @@ RULES: tuple[Rule, ...] = (
             r"[A-Z]{2,}(?:\s[A-Z]{2,})?/\s?[A-Z][\w'’.\-]*(?:\s[A-Z][\w'’.\-]*){0,3}",
             # the credit itself is a few words: "Source – a senior official – said ..." is not a credit
             r"(?i:(?:image|photo|picture|pic|photograph|illustration|graphic|video|footage)s?"
-            r"(?:\s+(?:source|credit|copyright|courtesy(?:\s+of)?))?|credit)\s*[:–—|-]\s*(?:[^\s.!?]+\s*){1,8}",
-            r"(?i:(?:image|photo|picture|photograph|illustration)s?)\s+"
-            r"(?:by|courtesy\s+of|via|from|copyright|credit)\s+(?:[^\s.!?]+\s*){1,8}",
+            r"(?:\s+(?:source|credit|copyright|courtesy(?:\s+of)?))?|credit)\s*[:–—|-]\s*(?:[^\s.!?]+\s*){1,8}\.?",
+            r"(?i:(?:pool\s+|file\s+)?(?:image|photo|picture|photograph|illustration)s?)\s+"
+            r"(?:by|courtesy\s+of|via|from|copyright|credit)\s+(?:[^\s.!?|]+\s*){1,8}",
+            # UPI's credit line: "Photo by X/UPI | License Photo"
+            r"(?:(?i:(?:pool\s+)?(?:photo|image)\s+by)\s+[^|.!?]{1,60}?\s*)?\|\s*(?i:license\s+photo)",
+            rf"(?i:image\s+(?:copyright|source),?)\s+{_AGENCY}",
             r"\((?:[A-Z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)\.?",
             r"\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*[^)]{1,80}\)\.?",
-            r"(?:[A-Z][\w'’.\-]*\s+){0,4}(?:/\s*)?(?:Getty\s+Images|Shutterstock|iStock(?:photo)?|Pixabay|Unsplash|"
-            r"Wikimedia\s+Commons|Alamy)(?:\s+(?:for|via)\s+[^.!?]{1,40})?\.?",
+            # "Mara Quill/Getty Images", "Jon Reyes/AFP via Getty Images"
+            r"(?:[A-Z][\w'’.\-]*(?:\s+|\s*/\s*)){0,4}(?:/\s*)?(?:(?:via|for)\s+)?(?:Getty\s+Images|Shutterstock|"
+            r"iStock(?:photo)?|Pixabay|Unsplash|Wikimedia\s+Commons|Alamy)(?:\s+(?:for|via)\s+[^.!?]{1,40})?\.?",
         ),
     ),
     Rule(
@@ -212,6 +286,9 @@ RULES: tuple[Rule, ...] = (
             r"[^)]{1,80}\)\.?",
             r"[^\n]{1,400}?[.!?\"”]\s*(?i:photo|image|picture|photograph)s?(?:\s+by|\s*:)\s+[A-Z][^.!?/]{0,60}/\s*"
             r"[A-Z][^.!?]{0,50}\.?",
+            r"[^\n]{1,300}?[.!?\"”]\s+[A-Z]{2,}(?:\s[A-Z]{2,})?/\s?[A-Z][\w'’.\-]*(?:\s[A-Z][\w'’.\-]*){0,3}"
+            r"(?:/(?i:file(?:\s+photo)?))?",
+            r"\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*[^)]{1,80}\)\s*[^\n]{0,200}",
         ),
     ),
     Rule(
@@ -255,6 +332,7 @@ RULES: tuple[Rule, ...] = (
         "anywhere",
         _rx(
             r"(?i:click\s+here\s+to)\s[^.!?]{1,100}[.!]?",
+            r"(?i:download\s+(?:the|our)\s+(?:free\s+)?)[^.!?]{0,40}?\b(?i:news|weather)\s+(?i:app)\b[^.!?]{0,80}[.!]?",
             r"(?i:subscribe(?:\s+(?:now|today|to|for|and))?)\b[^.!?]{0,100}[.!]?",
             r"(?i:sign\s+up|subscribe|register)(?i:\s+(?:now|today|here))?\s+(?i:for|to)\s+"
             r"(?i:our|the|a|free|\w+'s)\b[^.!?]{0,40}\b(?i:newsletters?|briefings?|alerts|updates|emails?|digest)\b"
@@ -316,6 +394,7 @@ RULES: tuple[Rule, ...] = (
             r"(?i:that\s+way,?\s+as\s+the\s+pages\s+that\s+are\s+referenced\s+are\s+changed)\b[^!?]{0,600}",
             r"(?i:crawls\s+of\s+supported)\s*[\"“]?\s*(?i:no\s+more\s+404)\s*[\"”]?\s*(?i:sites)[.!]?",
             r"(?i:this\s+is\s+a\s+set\s+of\s+web\s+collections\s+curated\s+by)\b[^!?]{0,150}",
+            r"(?i:focused\s+crawls\s+are\s+collections\s+of)\b[^!?]{0,250}",
             r"(?i:they\s+include\s+web\s+captures\s+of)\b[^!?]{0,400}",
         ),
     ),
@@ -435,6 +514,54 @@ _PATTERN_RULES = tuple(r for r in RULES if r.pattern is not None and r.where == 
 _TAIL_RULES = tuple(r for r in RULES if r.pattern is not None and r.where == "tail")
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+\S)")
+
+# Furniture glued to article text where a page lost its line breaks: "Share share tweet link a man has
+# pleaded guilty ...", "Charles sykes/getty in a dec. 31 blog post ...", "... on the eve of the
+# inauguration.Pool Photo by X/UPI | License Photo". (rule, pattern) pairs: an opening pattern is matched
+# at a sentence's start, a closing one at its end, an inner one anywhere in it; only the matched words
+# go, and only when more words than a kicker line has stay on the cut's other side and what stays of the
+# sentence is not boilerplate itself (then the cleaner leaves the sentence whole: cleaning stays idempotent).
+MIN_GLUED_REST_WORDS = MAX_KICKER_WORDS + 1
+_SHARE_WORD = r"(?:share|tweet|link|e-?mail|facebook|twitter|whatsapp|linkedin|pinterest|reddit|print|comments?)(?!\w)"
+_PAREN_PHOTO_CREDIT = (r"\((?:[A-Z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)|"
+                       r"\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*[^)]{1,80}\)")
+# A word of a photographer's name in lower-cased text: not a function word ("the deal with afp/getty").
+_CREDIT_NAME_WORD = (r"(?!(?:the|a|an|this|that|his|her|its|their|our|in|on|at|with|by|for|of|to|from|and|but|as|"
+                     r"is|was|said|says)(?:\s|/))[a-z][\w'’.\-]*")
+_UPI_CREDIT = r"(?:(?i:(?:pool\s+)?(?:photo|image)\s+by)\s+[^|.!?]{1,60}?\s*)?\|\s*(?i:license\s+photo)"
+_GLUED_OPENINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
+    # a share bar: "share" or "tweet" and another button, or three buttons
+    ("ui_line", rf"(?i:(?:share|tweet)(?:\s+{_SHARE_WORD}){{1,7}}|{_SHARE_WORD}(?:\s+{_SHARE_WORD}){{2,7}})\s+"),
+    ("ui_line", r"(?i:(?:advertisement\s+)?(?:continue\s+reading\s+the\s+main\s+story|"
+                r"story\s+continues\s+below(?:\s+(?:this\s+)?advertisement)?))\s+"),
+    # a media marker before a sentence of lower-cased text: "Photo the researchers did not ..."
+    ("ui_line", r"(?:Photo|Advertisement|Video)\s+(?=(?:the|a|an)\s)"),
+    ("ui_line", r"(?i:(?:en\s+)?español)\s+(?=(?:the|a|an)\s)"),  # a link to the page in Spanish
+    ("section_links", rf"{_NAV_BAR}\s+(?=[A-Z\"“])"),
+    # a credit: "charles sykes/getty", "john d mchugh/afp/getty", "Image copyright Getty Images",
+    # "Photograph by the asahi shimbun, getty images", "Photo by X/UPI | License Photo", "(Photo: X)"
+    ("photo_credit", rf"(?i:{_CREDIT_NAME_WORD}(?:\s+{_CREDIT_NAME_WORD}){{1,3}}(?:/[a-z]+)*/{_AGENCY})\s+"),
+    ("photo_credit", rf"(?i:image\s+(?:copyright|source),?\s+){_AGENCY}\s+"),
+    ("photo_credit", rf"(?i:(?:photo|photograph|image|picture)s?\s+(?:by|courtesy\s+of)\s+[^.!?()|]{{1,60}}?,?\s+)"
+                     rf"{_AGENCY}\s+"),
+    ("photo_credit", rf"{_UPI_CREDIT}\s+"),
+    ("photo_credit", rf"(?:{_PAREN_PHOTO_CREDIT})\s+"),
+))
+# An inline link to another story in brackets, opening a sentence: "[ executions fell to a 25-year low ] in a
+# pair of rulings ...". Five words or more: an editor's insertion ("[The minister] said") is shorter.
+_BRACKETED_LINK = re.compile(r"\[\s*(?:[^\s\[\]]+\s+){4,20}[^\s\[\]]*\s*\]\s+")
+# A photo credit in parentheses opening a sentence ends the caption before it: "Opponents demonstrating in
+# 2014. ( matt mcclain/the washington post ) the florida supreme court said ...", or, with a wire's name, a
+# caption the page cut short: "The restaurant was closed after their... ( associated press ) ...".
+_CAPTION_CREDIT = re.compile(r"\(\s*(?:[\w'’.\-]+(?:\s+[\w'’.\-]+){0,4}\s*/\s*[^()/]{2,40}(?:/[^()/]{2,30}){0,2}|"
+                             r"(?P<wire>(?i:associated\s+press|reuters|afp)))\s*\)\s+")
+MAX_CAPTION_WORDS = 40
+_GLUED_CLOSINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
+    ("photo_credit", rf"(?:(?<=[.!?\"”])|\s+){_UPI_CREDIT}$"),
+))
+_GLUED_INNER = tuple((rule, re.compile(pattern)) for rule, pattern in (
+    ("photo_credit", rf"\s(?:{_PAREN_PHOTO_CREDIT})(?=\s)"),
+))
 _BULLET = re.compile(r"[•·*▪●◦‣–-]\s")
 _WRAPPED_LINE_END = re.compile(r"[.!?:…\"'”’)\]]\s*$")
 _SECTION_LABELS = frozenset(
@@ -494,19 +621,28 @@ def _segment_block(text: str, block: list[tuple[int, int, str]]) -> list[_Unit]:
     longest = max(len(line[2].strip()) for line in block)
     units: list[_Unit] = []
     run: list[tuple[int, int, str]] = []  # the lines of the unit being built
+    in_link_list = False  # the lines under a link-list label ("Latest Headlines") are its items
     for line in block:
         stripped = line[2].strip()
         previous = run[-1][2] if run else ""
         wrapped = (
             run
+            and not in_link_list
             and not _WRAPPED_LINE_END.search(previous)
             and len(previous.strip()) >= WRAPPED_LINE_SHARE * longest
             and _indent(line[2]) <= _indent(previous)
         )
         # A boilerplate line inside a wrapped paragraph ("Advertisement") stands alone, unless it merely
-        # continues a sentence ("... photos by the agency showed").
+        # continues a sentence ("... photos by the agency showed"); a line that is boilerplate on its own
+        # (a label, a breadcrumb) is not continued by the next.
         if wrapped and not stripped[:1].islower() and len(stripped.split()) <= 3:
             wrapped = not _match_pattern(" ".join(stripped.split()), _PATTERN_RULES)
+        if wrapped and len(run) == 1 and _match_pattern(" ".join(previous.split()), _PATTERN_RULES):
+            wrapped = False
+        if re.fullmatch(_LINK_LIST_LABEL, " ".join(stripped.split())):
+            in_link_list = True
+        elif _WRAPPED_LINE_END.search(stripped):
+            in_link_list = False  # a sentence ends the list
         if run and not wrapped:
             units.append(_line_unit(text, run[0], run[-1]))
             run = []
@@ -710,6 +846,72 @@ def _comment_thread(units: list[_Unit], removed: dict[int, list[RemovedSpan]]) -
     return thread
 
 
+def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
+    """Spans of furniture glued to the article sentences of a unit that stays (see _GLUED_OPENINGS)."""
+    cuts: list[tuple[int, int, str]] = []  # offsets into unit.raw
+
+    def words(a: int, b: int) -> int:
+        return len(unit.raw[a:b].split())
+
+    previous: tuple[int, int] | None = None
+    for a, b in _sentences(unit):
+        sentence_cuts: list[tuple[int, int, str]] = []
+        start, end = a, b
+        if (m := _BRACKETED_LINK.match(unit.raw, a, b)) and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS:
+            sentence_cuts.append((a, m.end(), "related_link"))
+            start = m.end()
+        elif ((m := _CAPTION_CREDIT.match(unit.raw, a, b)) and previous
+              and words(*previous) <= MAX_CAPTION_WORDS and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS
+              and (not m.group("wire") or unit.raw[: previous[1]].endswith(("...", "…")))):
+            sentence_cuts.append((previous[0], m.end(), "photo_caption"))  # the caption and its credit
+            start = m.end()
+        previous = (a, b)
+        while True:  # an opening cut may bare another ("Share share Photo the ...")
+            opening = next(((rule, m) for rule, pattern in _GLUED_OPENINGS if (m := pattern.match(unit.raw, start, b))), None)
+            if not opening or words(opening[1].end(), len(unit.raw)) < MIN_GLUED_REST_WORDS:
+                break
+            sentence_cuts.append((start, opening[1].end(), opening[0]))
+            start = opening[1].end()
+        while True:  # likewise a closing cut
+            closing = next(((rule, m) for rule, pattern in _GLUED_CLOSINGS
+                            if (m := pattern.search(unit.raw, start, end)) and m.end() == end), None)
+            if not closing or words(0, closing[1].start()) < MIN_GLUED_REST_WORDS:
+                break
+            sentence_cuts.append((closing[1].start(), end, closing[0]))
+            end = closing[1].start()
+        for rule, pattern in _GLUED_INNER:
+            sentence_cuts.extend((m.start(), m.end(), rule) for m in pattern.finditer(unit.raw, start, end))
+        rest, position = [], a
+        for cut_start, cut_end, _ in sorted(sentence_cuts):
+            rest.append(unit.raw[position:cut_start])
+            position = max(position, cut_end)
+        rest.append(unit.raw[position:b])
+        if sentence_cuts and not _match_pattern(" ".join(" ".join(rest).split()), _PATTERN_RULES + _TAIL_RULES):
+            first_cut = min(cut[0] for cut in sentence_cuts)  # a caption cut takes the sentence before whole
+            cuts[:] = [cut for cut in cuts if cut[0] < first_cut] + sentence_cuts
+    if words(0, len(unit.raw)) - sum(words(a, b) for a, b, _ in cuts) < MIN_GLUED_REST_WORDS:
+        return []  # what would be left is no longer than a kicker line
+    spans: list[RemovedSpan] = []
+    for a, b, rule in sorted(cuts):
+        a += len(unit.raw[a:b]) - len(unit.raw[a:b].lstrip())  # a span is the furniture, not the space around it
+        b = a + len(unit.raw[a:b].strip())
+        if b > a and not (spans and a < spans[-1].end - unit.start):
+            spans.append(RemovedSpan(unit.start + a, unit.start + b, unit.raw[a:b], rule))
+    return spans
+
+
+def _kept_text(text: str, unit: _Unit, cuts: list[RemovedSpan]) -> str:
+    """The unit's text on one line, less the glued furniture ``cuts``."""
+    if not cuts:
+        return re.sub(r"\s*\n\s*", " ", unit.raw)
+    pieces, position = [], unit.start
+    for span in cuts:
+        pieces.append(text[position : span.start])
+        position = span.end
+    pieces.append(text[position : unit.end])
+    return " ".join(re.sub(r"\s*\n\s*", " ", piece.strip()) for piece in pieces if piece.strip())
+
+
 def clean_article(article: Article) -> CleanedArticle:
     """Remove boilerplate from ``article.text``; return the cleaned text and an audit of what went."""
     units = _segment(article.text)
@@ -738,7 +940,19 @@ def clean_article(article: Article) -> CleanedArticle:
     for i in _link_lists(units, removed):
         remove(i, "link_list")
 
-    # 4. head: repair a boilerplate headline, drop the repeated headline and kicker lines
+    # 4. furniture glued to article sentences: a cut at a unit's edge trims it (the head and tail rules
+    # then judge what is left, as they would on the cleaned text), one inside it is made at the end
+    glued: dict[int, list[RemovedSpan]] = {}
+    for i, unit in enumerate(units):
+        if i in removed or not (spans := _glued_spans(unit)):
+            continue
+        edges = [span for span in spans if not article.text[unit.start : span.start].strip()
+                 or not article.text[span.end : unit.end].strip()]
+        if edges:
+            trim(i, edges)
+        glued[i] = [span for span in spans if span not in edges]
+
+    # 5. head: repair a boilerplate headline, drop the repeated headline and kicker lines
     title = ""
     headline = article.title
     title_flat = " ".join(article.title.split())
@@ -756,7 +970,7 @@ def clean_article(article: Article) -> CleanedArticle:
         else:
             break
 
-    # 5. tail: bios and credits in the run of boilerplate that ends the article
+    # 6. tail: bios and credits in the run of boilerplate that ends the article
     for i in range(len(units) - 1, -1, -1):
         if i in removed:
             continue
@@ -768,13 +982,16 @@ def clean_article(article: Article) -> CleanedArticle:
             break
         removed[i] = spans
 
-    kept = [re.sub(r"\s*\n\s*", " ", unit.raw) for i, unit in enumerate(units) if i not in removed]
-    audit = tuple(sorted((span for spans in (*removed.values(), *trimmed.values()) for span in spans),
+    for i, spans in glued.items():  # what is left of the units that stay (the tail may have trimmed them)
+        glued[i] = [span for span in spans if units[i].start <= span.start and span.end <= units[i].end]
+    kept = [_kept_text(article.text, unit, glued.get(i, [])) for i, unit in enumerate(units) if i not in removed]
+    inside = [span for i, spans in glued.items() if i not in removed for span in spans]
+    audit = tuple(sorted((span for spans in (*removed.values(), *trimmed.values(), inside) for span in spans),
                          key=lambda span: span.start))
     if audit:
         log.debug("%s: removed %d boilerplate spans (%s)", article.id, len(audit), ", ".join(s.rule for s in audit))
 
-    # 6. provenance: the dateline opening the body, and the outlet a removed credit line names
+    # 7. provenance: the dateline opening the body, and the outlet a removed credit line names
     dateline = read_dateline(kept[0]) if kept else None
     article = with_text_provenance(article, audit, dateline)
     return CleanedArticle(article, "\n\n".join(kept), audit, title, dateline)

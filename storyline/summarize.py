@@ -31,7 +31,7 @@ import numpy as np
 from storyline.attribution import classify_sentence
 from storyline.models import AnalyzedArticle, Summary, SummarySentence
 from storyline.registry import Registry
-from storyline.standalone import REFERS_BACK, context_need
+from storyline.standalone import REFERS_BACK, context_need, may_show
 
 log = logging.getLogger(__name__)
 
@@ -206,16 +206,27 @@ class ConceptCoverageSummarizer:
 def cover_concepts(candidates: list[_Candidate], weights: Mapping[tuple[str, str], float], word_budget: int,
                    quality: Sequence[float] | None = None) -> list[_Candidate]:
     """Greedy budgeted coverage: the sentence adding the most uncovered concept weight per word comes
-    next. ``quality`` (one multiplier per candidate, e.g. a learned salience) scales each gain."""
+    next. ``quality`` (one multiplier per candidate, e.g. a learned salience) scales each gain. A
+    sentence that leans on the one before it ("He said ...", "Instead, ...", the rest of a quotation)
+    is a candidate only once that one is chosen; a line that is not a sentence never is, but for an
+    article's last sentence, which a dump cut off (:func:`storyline.standalone.may_show`). Measured on
+    the quality-gate subsets against the discount alone: DUC 2004 (10 clusters) unchanged at 39.46 /
+    10.68; Multi-News val200 (20 clusters) 42.25 / 14.64 -> 42.19 / 14.66; excluding cut-off last
+    sentences too cost 1.2 R-1 there, and a fallback to dependent sentences when nothing else fits
+    changed nothing."""
     covered: set[tuple[str, str]] = set()
     chosen: list[_Candidate] = []
+    shown: dict[str, set[int]] = defaultdict(set)  # article id -> indices of its sentences chosen
+    needs = [context_need(c.text) for c in candidates]
     used_words = 0
     remaining = list(range(len(candidates)))
     while remaining:
         best, best_gain = None, 0.0
         for i in remaining:
             c = candidates[i]
-            if used_words + c.words > word_budget:
+            if used_words + c.words > word_budget or not may_show(
+                needs[i], c.index, shown[c.article.id], last=c.index == len(c.article.sentences) - 1
+            ):
                 continue
             new = sum(weights.get(concept, 0.0) for concept in c.concepts - covered)
             # Concepts first; once every concept is covered, lead position still ranks what fills
@@ -230,6 +241,7 @@ def cover_concepts(candidates: list[_Candidate], weights: Mapping[tuple[str, str
         if chosen and max(float(c.vector @ other.vector) for other in chosen) >= SAME_CONTENT_COSINE:
             continue  # says what the summary already says
         chosen.append(c)
+        shown[c.article.id].add(c.index)
         covered |= c.concepts
         used_words += c.words
     return chosen

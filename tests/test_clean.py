@@ -682,6 +682,31 @@ LOOKALIKES = [
     "1 of 12 ferries was still in port on Monday.",
     "Five min read aloud at the rally, the letter was cheered.",
     "Residents will have their say in a vote in May.",
+    # breadcrumbs, section links, site banners, archive notices (issue 16)
+    "Home / away fans were kept apart, police said.",
+    "Ferries / buses will run on Sunday, the operator said.",
+    "News, sport and weather will follow at six, the broadcaster said.",
+    "Business and politics met in Asia and Europe at the summit.",
+    "An official of the ministry said inspections would begin in May.",
+    "The ministry's official website was down for hours on Monday.",
+    "Here's how you can help the flood victims, the mayor said.",
+    "Yes, no one expected it, the coach said.",
+    "An archived article from that year describes crowds on the quay.",
+    "The copy is for personal use only, the court ruled.",
+    # photo credits and furniture glued to a sentence
+    "A photo taken by a UPI photographer on Saturday showed empty quays.",
+    "Getty Images, the photo agency, said its own staff were among those stranded.",
+    "The deal with AFP/Getty was signed on Monday, the agency said.",
+    "the deal with afp/getty was signed on monday, the agency said.",
+    "Email and Facebook accounts were hacked, police said.",
+    "Photo ID is required at polling stations from May.",
+    "Video footage showed the ferry listing in heavy seas.",
+    "Health Science Technology Minister Ola Brenn resigned on Friday.",
+    "Download the app, officials told residents before the storm.",
+    "The licence photo on his permit was out of date, the court heard.",
+    "He resigned on Friday. [The minister] will be replaced by May, aides said.",
+    "The talks ended on Monday. (Reuters) The minister said a deal was close.",
+    "The ferry sank in 2014. (The crew/passengers were saved.) The inquiry took a year.",
 ]
 
 
@@ -696,6 +721,101 @@ def test_article_sentences_that_resemble_boilerplate_are_kept(sentence):
     for text in (f"{sentence} {body}", f"{body} {sentence}"):
         cleaned = clean_article(make_article(text))
         assert cleaned.removed == () and flat(cleaned.text) == flat(text), text
+
+
+# --- furniture inside and around sentences (issue 16) ----------------------------------------------
+
+
+def test_breadcrumbs_section_links_and_site_banners_go():
+    article = ("The Ministry of Fisheries today announced new catch limits for cod in the northern banks.\n\n"
+               "An official of the ministry said inspections would begin in May.")
+    text = ("An official website of the Norvane Islands government\nHere's how you know\n"
+            "Official websites use .gov.nv A .gov.nv website belongs to an official government organization.\n\n"
+            "Home News Sport Weather Sounds\n\nHome » Newsroom » Press Releases\n\nFor Immediate Release\n\n"
+            f"{article}\n\nWas this page helpful?\nYes No\n\nSections: News Sports Business Opinion Obituaries")
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == article
+    assert {"site_banner", "section_links", "breadcrumb"} <= {span.rule for span in cleaned.removed}
+    assert_audit_consistent(cleaned)
+
+
+@pytest.mark.parametrize("crumb", ["Home / News / World News", "News / Local / Politics", "World | Europe",
+                                   "home / politics / congress", "Home » Newsroom » Press Releases"])
+def test_a_breadcrumb_line_goes(crumb):
+    body = "The council voted 5-2 on Thursday to close the old ferry terminal by the end of the year."
+    cleaned = clean_article(make_article(f"{crumb}\n\n{body}"))
+    assert cleaned.text == body and [span.rule for span in cleaned.removed] == ["breadcrumb"]
+
+
+def test_archived_article_and_reprint_notices_go():
+    body = "Brackenford's city council voted on Thursday to close the old ferry terminal."
+    text = ("This is an archived article that was published on brackenfordcourier.com in 2017, and information in "
+            "the article may be outdated. It is provided only for personal research purposes and may not be "
+            f"reprinted.\n\n{body}\n\nDow Jones Reprints: This copy is for your personal, non-commercial use only.")
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == body
+    assert {span.rule for span in cleaned.removed} == {"archive_notice"}
+
+
+def test_a_link_list_in_one_block_of_lines_is_found():
+    body = "The harbour board approved the dredging plan on Monday after three years of studies."
+    text = (f"{body}\n\nLatest Headlines\nStorm closes ferry routes to the outer islands\nHarbour board approves "
+            "dredging plan\nFishers protest new quota rules\n\nMore in Politics\nCouncil race draws record field")
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == body
+    assert {span.rule for span in cleaned.removed} == {"link_list", "ui_line"}  # the label goes as a ui_line
+
+
+def test_photo_credits_and_captions_on_their_own_lines_go():
+    body = "Ferry workers in three ports walked out on Tuesday in a dispute over pay."
+    for credit in ("Photo by Ines Marlow/UPI | License Photo", "| License Photo", "Mara Quill/Getty Images",
+                   "Jon Reyes/AFP via Getty Images", "Image copyright Getty Images",
+                   "Workers repair the north quay in Port Aldric, March 2, 2025. REUTERS/Jon Reyes",
+                   "(Photo: Rhea Tamm | The Courier) The old ferry terminal in Brackenford on Jan. 18, 2017."):
+        cleaned = clean_article(make_article(f"{body}\n\n{credit}\n\nTalks resume on Thursday, the union said."))
+        assert paragraphs(cleaned) == [body, "Talks resume on Thursday, the union said."], credit
+        assert {span.rule for span in cleaned.removed} <= {"photo_credit", "photo_caption"}, credit
+
+
+@pytest.mark.parametrize("text, kept, rule", [
+    ("Photo by Ines Marlow/UPI | License Photo Jan. 22 (UPI) -- The Norvane government will not send an envoy.",
+     "Jan. 22 (UPI) -- The Norvane government will not send an envoy.", "photo_credit"),
+    ('"We will not negotiate," Reyes said on the eve of the inauguration.Pool Photo by Teo Varga/UPI | License Photo',
+     '"We will not negotiate," Reyes said on the eve of the inauguration.', "photo_credit"),
+    ("Union leader Sami Kress (Photo: Jon Reyes/AFP via Getty Images) told a rally that pay had not risen.",
+     "Union leader Sami Kress told a rally that pay had not risen.", "photo_credit"),
+    ("He was charged last month. Share share tweet link a man has pleaded guilty to the charges.",
+     "He was charged last month. a man has pleaded guilty to the charges.", "ui_line"),
+    ("Charles sykes/getty in a dec. 31 blog post the star writes that she scheduled surgery.",
+     "in a dec. 31 blog post the star writes that she scheduled surgery.", "photo_credit"),
+    ("Image copyright getty images british mps are set to debate a petition later.",
+     "british mps are set to debate a petition later.", "photo_credit"),
+    ("Advertisement continue reading the main story one finding of the study was that produce had more phosphorus.",
+     "one finding of the study was that produce had more phosphorus.", "ui_line"),
+    ("Skip to navigation Sign in Subscribe Search The dredging of the north quay will begin in June.",
+     "The dredging of the north quay will begin in June.", "section_links"),
+    ("The ruling was a surprise. [ executions in the united states just fell to a 25-year low ] in a pair of "
+     "rulings the court answered the question.",
+     "The ruling was a surprise. in a pair of rulings the court answered the question.", "related_link"),
+    ("Opponents demonstrating against an execution in 2014. ( matt mcclain/the washington post ) the supreme "
+     "court said thursday that some prisoners may seek new sentences.",
+     "the supreme court said thursday that some prisoners may seek new sentences.", "photo_caption"),
+    ("The pizzeria reopened on Thursday. The restaurant was closed after their... ( associated press ) a "
+     "northern indiana pizzeria opened to a full house of friends.",
+     "The pizzeria reopened on Thursday. a northern indiana pizzeria opened to a full house of friends.",
+     "photo_caption"),
+])
+def test_furniture_glued_to_a_sentence_is_cut_and_the_sentence_kept(text, kept, rule):
+    cleaned = clean_article(make_article(text))
+    assert cleaned.text == kept
+    assert [span.rule for span in cleaned.removed] == [rule]
+    assert_audit_consistent(cleaned)
+
+
+def test_glued_furniture_is_only_cut_when_a_sentence_is_left():
+    for text in ("Share share tweet link the end.", "Photo by X/UPI | License Photo Jan."):
+        cleaned = clean_article(make_article(f"The ferry left port on Monday morning for the outer islands.\n\n{text}"))
+        assert all(span.rule not in ("ui_line", "photo_credit") or span.text == text for span in cleaned.removed)
 
 
 def test_a_comment_thread_longer_than_the_article_is_removed_whole():
@@ -760,6 +880,8 @@ _PIECES = [
     "We use cookies. By continuing you agree to our cookie policy.", "Disclaimer: fiction.", "opinion",
     "Get breaking news alerts. The talks began on Monday. Let us know in the comments.", "Learn more",
     "Most read", "- Ferry fares to rise in April", "Image caption, Boats in the harbour", "1 of 12", "5 min read",
+    "Home / News / World", "Photo by X Y/UPI | License Photo", "Share share tweet link", "charles sykes/getty",
+    "An official website of the X government", "(Photo: A/B)", "News Sport Weather Sounds", "Latest Headlines",
 ]
 _LINES = st.builds(
     lambda indent, line: indent + line,

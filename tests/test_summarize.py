@@ -168,3 +168,51 @@ def test_length_rule_is_half_the_input_within_100_to_300_words():
     assert length_for_input(80) == 100
     assert length_for_input(400) == 200
     assert length_for_input(5000) == 300
+
+
+# --- sentences that lean on context the reader lacks (issue 16, item 4) -----------------------------
+
+@pytest.mark.parametrize("text, need", [
+    ("Instead, the envoy flew home on Monday.", "refers back"),
+    ("He said the talks would resume in May.", "refers back"),
+    ("However, the ministry denied the report.", "refers back"),
+    ("We fought hard and we won it in the end.”", "continues a quote"),
+    ("the fishers were there before anyone. \" the mayor said nothing.", "continues a quote"),
+    ("“We will not sign until the survey is done.”", "continues a quote"),
+    ("Norvane declines to send envoy to Calloway talks", "not a sentence"),
+    ("“We will not sign,” Reyes said on Monday.", None),
+    ("\"We will not sign until the survey is done, \" said reyes.", None),
+    ("The ministry called it a \" precision nuclear striking tool. \"", None),  # spaced closing quote
+    ("The minister resigned on Friday after the vote.", None),
+])
+def test_context_need_names_why_a_sentence_cannot_stand_alone(text, need):
+    from storyline.standalone import context_need
+
+    assert context_need(text) == need
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_shown_only_beside_it():
+    from storyline.standalone import CONTINUES_QUOTE, NOT_A_SENTENCE, REFERS_BACK, may_show
+
+    assert may_show(None, 4, set())
+    assert not may_show(REFERS_BACK, 4, {2}) and may_show(REFERS_BACK, 4, {3})
+    assert not may_show(CONTINUES_QUOTE, 1, set()) and may_show(CONTINUES_QUOTE, 1, {0})
+    assert not may_show(NOT_A_SENTENCE, 4, {3}) and may_show(NOT_A_SENTENCE, 4, {3}, last=True)
+
+
+@pytest.mark.parametrize("method", ["storyline", "learned"])
+def test_a_dangling_sentence_is_not_summarised_without_its_antecedent(make_articles, method):
+    lead = "The harbour board of Port Aldric approved the dredging of the north quay on Monday after a long debate."
+    dangling = ("Instead, the harbour board of Port Aldric chose to dredge the north quay in June, "
+                "ending years of debate over the reef.")
+    articles = make_articles([
+        ("one", f"{lead} The fishers' union said the reef would be damaged by the dredging work."),
+        ("two", f"Fishers in Port Aldric protested outside the town hall on Sunday. {dangling}"),
+        ("three", "The dredging of the north quay in Port Aldric was approved by the harbour board on Monday."),
+    ])
+    texts = [s.text for s in summarize(articles, 40, method=method).sentences]
+    assert texts and dangling not in texts
+    # with its antecedent in the summary, the same sentence may be chosen
+    texts = [s.text for s in summarize(articles, 300, method=method).sentences]
+    if dangling in texts:
+        assert "Fishers in Port Aldric protested outside the town hall on Sunday." in texts

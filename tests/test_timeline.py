@@ -140,3 +140,21 @@ def test_an_undated_article_borrows_the_year_of_the_same_event_dated_elsewhere(m
     january = next(e for e in entries if e.date.month == 1)
     assert january.date.year == 2017 and not january.date.year_known  # inferred, and shown as such
     assert "year inferred" in january.date.label and "Dated Daily" in january.date.basis
+
+
+def test_a_sentence_leaning_on_one_that_is_no_event_is_no_event(make_articles):
+    [article] = make_articles([(
+        "Harbour Times",
+        "The harbour board met behind closed doors. "
+        "He said on Monday that the contract will be signed on Friday. "
+        "Instead, the survey will start in June.",
+        "2025-03-03T08:00:00",
+    )])
+    assert build_timeline([article]) == []
+    [article] = make_articles([(
+        "Harbour Times",
+        "The harbour board chairman, Ola Brenn, said the contract will be signed on Friday. "
+        "He said the survey will start in June.",
+        "2025-03-03T08:00:00",
+    )])
+    assert [e.date.label for e in build_timeline([article])] == ["7 Mar 2025", "Jun 2025"]  # beside its antecedent

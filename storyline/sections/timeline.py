@@ -10,7 +10,9 @@ Entries about the same date and event (similar sentences) from several outlets a
 One entry per event sentence: a sentence is dated by the first date it gives for its event, never by a
 date it names in passing (:func:`storyline.dates.incidental_date`: "the worst since 1980", "the 2016
 election"), and a line that is not a sentence (a headline, caption or link line:
-:func:`storyline.standalone.context_need`) is never an event.
+:func:`storyline.standalone.context_need`) is never an event; a sentence that leans on the one before it
+("He said ...", "Instead, ...") is one only when that sentence is an event too
+(:func:`storyline.standalone.may_show`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Mapping
 from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.sections.common import content_words, outlet_of, overlap
-from storyline.standalone import NOT_A_SENTENCE, context_need
+from storyline.standalone import context_need, may_show
 
 log = logging.getLogger(__name__)
 
@@ -192,10 +194,13 @@ def build_timeline(articles: list[AnalyzedArticle], source_of: Mapping[str, str]
 
 def event_dates(article: AnalyzedArticle) -> list[DateMention]:
     """The date of each event sentence of an article: the first date it gives, not one named in passing."""
-    by_sentence: dict[int, list[DateMention]] = {}
+    dated: dict[int, list[DateMention]] = {}
     for m in find_dates(article):
-        if not m.incidental and context_need(article.sentences[m.sentence].text) != NOT_A_SENTENCE:
-            by_sentence.setdefault(m.sentence, []).append(m)  # a headline, caption or link line is no event
+        if not m.incidental:
+            dated.setdefault(m.sentence, []).append(m)
+    needs = {index: context_need(article.sentences[index].text) for index in dated}
+    standalone = {index for index, need in needs.items() if need is None}
+    by_sentence = {index: mentions for index, mentions in dated.items() if may_show(needs[index], index, standalone)}
     chosen = []
     for index, mentions in by_sentence.items():
         text = article.sentences[index].text
