@@ -11,7 +11,8 @@ model, in ``storyline/data/``:
 
 A model file that is missing, or whose features do not match the code's, is one clear error naming the
 command that makes a new one; it is never silently replaced by another method. ``$STORYLINE_MODEL_DIR``
-points at a folder of retrained models (what ``storyline train NAME --out DIR`` wrote) to use instead.
+points at a folder of retrained models (what ``storyline train NAME --out DIR`` wrote) to use instead; a
+model that folder does not hold is the shipped one.
 """
 
 from __future__ import annotations
@@ -30,9 +31,14 @@ from storyline.errors import ConfigError
 MODEL_DIR = Path(__file__).with_name("data")  # the models shipped in the package
 
 
-def model_directory() -> Path:
-    """Where models are loaded from: ``$STORYLINE_MODEL_DIR`` if set, else the package's own."""
-    return Path(os.environ["STORYLINE_MODEL_DIR"]) if os.environ.get("STORYLINE_MODEL_DIR") else MODEL_DIR
+def model_directory(name: str) -> Path:
+    """Where model ``name`` is loaded from: ``$STORYLINE_MODEL_DIR`` if set and it holds that model (its
+    file or its card: a broken one there is an error, not a reason to use another), else the package's own.
+    One folder can so hold a retrained salience model while the shipped links model stays in use."""
+    override = os.environ.get("STORYLINE_MODEL_DIR")
+    if override and any((Path(override) / f"{name}{suffix}").exists() for suffix in (".lgb.txt", ".card.json")):
+        return Path(override)
+    return MODEL_DIR
 
 
 @dataclass
@@ -80,7 +86,7 @@ class LearnedModel:
 
 
 def model_paths(name: str, directory: Path | None = None) -> tuple[Path, Path, Path]:
-    directory = directory or model_directory()
+    directory = directory or model_directory(name)
     return directory / f"{name}.lgb.txt", directory / f"{name}.card.json", directory / f"{name}.card.md"
 
 

@@ -88,3 +88,10 @@ def test_train_command_reproduces_a_links_model_with_its_card(tmp_path, monkeypa
     assert model.booster.num_trees() == 20
     monkeypatch.setenv("STORYLINE_MODEL_DIR", str(tmp_path))  # a retrained model is used in place of the shipped one
     assert clusterers.create("learned-link").links.join == card["settings"]["join"]
+
+
+def test_a_model_folder_without_a_links_model_keeps_the_shipped_one(tmp_path, monkeypatch):
+    """$STORYLINE_MODEL_DIR may hold only a retrained salience model: the links model is still the shipped one."""
+    monkeypatch.setenv("STORYLINE_MODEL_DIR", str(tmp_path))
+    shipped = load_model("links", features=PAIR_FEATURES, format_version=PAIR_FEATURES_VERSION, directory=MODEL_DIR)
+    assert clusterers.create("learned-link").links.join == shipped.card.settings["join"]
