@@ -88,6 +88,15 @@ def add_summarizer_argument(parser: argparse.ArgumentParser) -> None:
                              f"(default {DEFAULT_SUMMARIZER})")
 
 
+def add_clusterer_argument(parser: argparse.ArgumentParser) -> None:
+    from storyline.cluster import DEFAULT_CLUSTERER, clusterers
+
+    parser.add_argument("--clusterer", choices=clusterers.names(), default=None, metavar="NAME",
+                        help=f"how articles are grouped into stories: {', '.join(clusterers.names())} (a new store: "
+                             f"{DEFAULT_CLUSTERER}, the learned links; 'link' is the hand-set weights). A store keeps "
+                             "the one it was first given")
+
+
 def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories of articles")
     parser.add_argument("--story", metavar="ID", help="brief a story from the store instead (see `storyline stories`)")
@@ -176,6 +185,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: a local cluster of 2 worker processes)")
     parser.add_argument("--partition-size", type=int, default=None, metavar="N",
                         help="with --executor dask: files or dump rows per task (default 64)")
+    add_clusterer_argument(parser)
 
 
 def progress_bar(total: int | None = None, unit: str = "article"):
@@ -212,7 +222,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             iter_sources(args.inputs, store, fields=fields, feeds=args.feed, policy=fetch_policy(args)),
             store,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
-            on_article=lambda article: bar.update(1),
+            on_article=lambda article: bar.update(1), clusterer=args.clusterer,
         )
         total = store.count_articles()
     return report_ingest(report, total, store.path)
@@ -234,7 +244,7 @@ def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
         report = ingest_partitions(
             args.inputs, store, executor, fields=fields, partition_size=args.partition_size,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
-            on_article=lambda article_id: bar.update(1),
+            on_article=lambda article_id: bar.update(1), clusterer=args.clusterer,
         )
         total = store.count_articles()
     return report_ingest(report, total, store.path)
@@ -246,6 +256,7 @@ def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-polls", type=int, default=None, metavar="N", help="stop after N rounds (default: run until stopped)")
     add_db_argument(parser)
     add_fetch_policy_argument(parser)
+    add_clusterer_argument(parser)
 
 
 def parse_interval(text: str) -> float:
@@ -267,6 +278,7 @@ def run_watch(args: argparse.Namespace) -> int:
             report = ingest_into_store(
                 iter_sources(args.feeds, store, feeds=True, policy=fetch_policy(args)), store,
                 on_error=lambda error: print(f"storyline: error: {error.one_line()}", file=sys.stderr),
+                clusterer=args.clusterer,
             )
             polls += 1
             print(f"poll {polls}: {report_counts(report)}", file=sys.stderr)
@@ -359,13 +371,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                              "for a loopback --host, the address itself for another; --host 0.0.0.0 needs at least one")
     parser.add_argument("--read-only", action="store_true", help="no adding articles and no saving briefings")
     add_fetch_policy_argument(parser, who="let readers add")
+    add_summarizer_argument(parser)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from storyline.web import serve
 
     serve(args.db, host=args.host, port=args.port, read_only=args.read_only, fetch_policy=fetch_policy(args),
-          allowed_hosts=args.allowed_host)
+          allowed_hosts=args.allowed_host, summarizer=args.summarizer)
     return EXIT_OK
 
 

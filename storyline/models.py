@@ -185,6 +185,7 @@ class Briefing:
     sections: dict[str, Any] = field(default_factory=dict)  # deep-briefing sections, by name
     story_id: str | None = None
     version: int | None = None
+    made_with: str | None = None  # what shaped it besides its articles (pipeline.briefing_fingerprint)
 
     def sentence_text(self, ref: SentenceRef) -> str:
         return self.articles[ref.article_id].sentences[ref.sentence_index].text

@@ -11,10 +11,13 @@ stops the batch.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 import re
-from collections import Counter
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,17 +253,38 @@ class IngestReport:
         self.stories_merged += len(assignment.merged_away)
 
 
+def store_clusterer(store: "Store", requested: str | None = None) -> str:
+    """The clusterer that makes this store's stories: the one it was first given (recorded in the store),
+    else ``requested`` or the default, recorded now. Another clusterer for a store that has stories is one
+    clear error before anything is stored: stories made by two methods would not be comparable, and
+    ``doctor --repair`` could not rebuild them."""
+    from storyline.cluster import DEFAULT_CLUSTERER, clusterers
+    from storyline.errors import ConfigError
+
+    recorded = store.setting("clusterer")
+    if requested is not None:
+        clusterers.check(requested)
+    if recorded is None or (recorded != requested and requested is not None and not store.story_ids()):
+        recorded = requested or DEFAULT_CLUSTERER
+        store.set_setting("clusterer", recorded)
+    elif requested is not None and requested != recorded:
+        raise ConfigError(f"this store's stories are made by the '{recorded}' clusterer, not '{requested}'",
+                          input=str(store.path), fix=f"use --clusterer {recorded}, or another store (--db)")
+    return recorded
+
+
 def open_indexes(
     store: "Store", analyzer_key: str | None = None, clusterer: str | None = None
 ) -> tuple["SyndicationIndex", "Clusterer"]:
     """The in-memory dedup and story indexes, loaded from what the store already holds.
 
-    ``clusterer``: a name in ``cluster.clusterers`` (default ``cluster.DEFAULT_CLUSTERER``). The "link"
-    clusterer also gets the most recent stored articles back (their analyses under ``analyzer_key``).
+    ``clusterer``: a name in ``cluster.clusterers``, checked against the store's own (:func:`store_clusterer`;
+    default: the store's, else ``cluster.DEFAULT_CLUSTERER``). The link clusterers also get the most recent
+    stored articles back (their analyses under ``analyzer_key``).
     """
     from collections import Counter
 
-    from storyline.cluster import DEFAULT_CLUSTERER, LINK_CLUSTERERS, WINDOW, Story, clusterers
+    from storyline.cluster import LINK_CLUSTERERS, WINDOW, Story, clusterers
     from storyline.dedup import SyndicationIndex
 
     syndication = SyndicationIndex()
@@ -271,7 +295,7 @@ def open_indexes(
               datetime.fromisoformat(last) if last else None, Counter(terms))
         for story_id, title, vector, size, entities, terms, last in store.load_stories()
     ]
-    name = clusterer or DEFAULT_CLUSTERER
+    name = store_clusterer(store, clusterer)
     if name not in LINK_CLUSTERERS:
         return syndication, clusterers.create(name, stories=stories)
     recent = []
@@ -491,13 +515,48 @@ def iter_sources(
             yield from iter_articles([source], fields=fields)
 
 
-def stored_briefing(store: "Store", story_id: str, article_ids: Iterable[str],
-                    words: int = DEFAULT_WORDS, summarizer: str = DEFAULT_SUMMARIZER) -> tuple[int, dict] | None:
+# What shapes a briefing besides its articles: the code of the stages it runs (everything but the
+# benchmarks, the trainers and the interfaces: CLI, web app) and the models shipped with them, and the libraries whose
+# models analyze the text. A new release, a retrained model or an edited rule is a new fingerprint.
+_BRIEFING_CODE_EXCLUDED = ("bench", "train", "static", "templates")
+_BRIEFING_LIBRARIES = ("spacy", "en_core_web_sm", "sentence-transformers", "pysbd", "lightgbm")
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    from importlib import metadata
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if (path.is_file() and relative.parts[0] not in _BRIEFING_CODE_EXCLUDED
+                and (path.suffix == ".py" or relative.parts[0] == "data")
+                and relative.name not in ("cli.py", "web.py")):
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    for name in _BRIEFING_LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} missing".encode())
+    return digest.hexdigest()
+
+
+def briefing_fingerprint(words: int = DEFAULT_WORDS, summarizer: str = DEFAULT_SUMMARIZER, deep: bool = True) -> str:
+    """The settings a briefing is made with, and the code and models that make it, as one short key: a
+    saved briefing is served again only under the same key, so changed settings or code give a new version
+    instead of stale text."""
+    settings = json.dumps({"words": words, "summarizer": summarizer, "deep": deep}, sort_keys=True)
+    return hashlib.blake2b((settings + _code_fingerprint()).encode(), digest_size=8).hexdigest()
+
+
+def stored_briefing(store: "Store", story_id: str, article_ids: Iterable[str], *, words: int = DEFAULT_WORDS,
+                    summarizer: str = DEFAULT_SUMMARIZER, deep: bool = True) -> tuple[int, dict] | None:
     """(version, JSON form) of the story's latest saved briefing if it still fits: made from exactly
-    these articles at this length by this summarizer."""
+    these articles with these settings by this code (:func:`briefing_fingerprint`)."""
     latest = store.latest_briefing(story_id)
-    if (latest and sorted(latest[1]) == sorted(article_ids) and latest[2]["summary"]["word_budget"] == words
-            and latest[2]["summary"].get("method", "storyline") == summarizer):
+    if (latest and sorted(latest[1]) == sorted(article_ids)
+            and latest[2].get("made_with") == briefing_fingerprint(words, summarizer, deep)):
         return latest[0], latest[2]
     return None
 
@@ -516,7 +575,8 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
     groups = store.syndication_groups(article_ids)
     briefing = build_briefing(analyzed, words=words, deep=deep, method=summarizer, **copy_keys(groups))
     briefing.story_id = story_id
-    stored = stored_briefing(store, story_id, article_ids, words, summarizer)
+    briefing.made_with = briefing_fingerprint(words, summarizer, deep)
+    stored = stored_briefing(store, story_id, article_ids, words=words, summarizer=summarizer, deep=deep)
     if stored:
         briefing.version = stored[0]
     elif not save:

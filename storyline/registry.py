@@ -32,11 +32,11 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return sorted(self._factories)
 
+    def check(self, name: str) -> str:
+        """``name`` if it is registered, else one clear error listing the choices (settings fail at start)."""
+        if name not in self._factories:
+            raise ConfigError(f"unknown {self.kind} '{name}'", fix=f"choose one of: {', '.join(self.names())}")
+        return name
+
     def create(self, name: str, **options: Any) -> T:
-        try:
-            factory = self._factories[name]
-        except KeyError:
-            raise ConfigError(
-                f"unknown {self.kind} '{name}'", fix=f"choose one of: {', '.join(self.names())}"
-            ) from None
-        return factory(**options)
+        return self._factories[self.check(name)](**options)

@@ -142,6 +142,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "story_id": briefing.story_id,
         "version": briefing.version,
+        "made_with": briefing.made_with,
         "headline": briefing.headline,
         "outlets": outlets,
         "independent_sources": independent,

@@ -99,6 +99,13 @@ MIGRATIONS: list[str] = [
     """
     UPDATE syndication SET signature = X'';
     """,
+    # 4: the settings a store's derived data was made with (the story clusterer), so that every later
+    # ingest, watch and repair of it uses the same. A store that has stories already made them with the
+    # hand-set links, the default until then.
+    """
+    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO settings SELECT 'clusterer', 'link' WHERE EXISTS (SELECT 1 FROM stories);
+    """,
 ]
 
 
@@ -327,6 +334,15 @@ class Store:
     def merge_stories(self, keep: str, absorbed: str) -> None:
         self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (keep, absorbed))
         self.db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
+
+    def setting(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                            (name, value))
 
     def untitled_stories(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE trim(title) = '' ORDER BY rowid")]
