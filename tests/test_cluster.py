@@ -89,18 +89,21 @@ def test_the_learned_link_clusterer_is_the_default():
     assert 0 < clusterer.links.join < clusterer.links.merge <= 1.01  # the thresholds from the model card
 
 
+@pytest.mark.parametrize("name", ["learned-link", "link"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_link_clusterer_keeps_the_harbour_and_orchid_stories_apart_in_any_order(example_analyzed, seed):
+def test_link_clusterers_keep_the_harbour_and_orchid_stories_apart_in_any_order(example_analyzed, seed, name):
     articles = list(example_analyzed)
     random.Random(seed).shuffle(articles)
-    story_of = _link_stories(articles)
+    story_of = _link_stories(articles, clusterers.create(name))
     orchid = {story_of[a.id] for a in articles if "brackenford" in a.article.source or "tarne-gazette" in a.article.source}
     harbour = {story_of[a.id] for a in articles} - orchid
     assert len(orchid) == 1 and len(harbour) == 1
 
 
-def test_link_clusterer_puts_the_seed_storyline_in_one_story_apart_from_the_examples(example_analyzed, seed_articles):
-    story_of = _link_stories(list(example_analyzed) + list(seed_articles))
+@pytest.mark.parametrize("name", ["learned-link", "link"])
+def test_link_clusterers_put_the_seed_storyline_in_one_story_apart_from_the_examples(example_analyzed, seed_articles,
+                                                                                     name):
+    story_of = _link_stories(list(example_analyzed) + list(seed_articles), clusterers.create(name))
     seeds = {story_of[a.id] for a in seed_articles}
     assert len(seeds) == 1
     assert not seeds & {story_of[a.id] for a in example_analyzed}
