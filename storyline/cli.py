@@ -439,6 +439,61 @@ def run_train(args: argparse.Namespace) -> int:
     return args.train_run(args)
 
 
+# --- config ---------------------------------------------------------------------------------------
+
+
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def current_settings(db: str | None) -> list[dict]:
+    """Each setting in effect, its value and where that comes from (the store is read, never created)."""
+    import json
+
+    from storyline.brief import DEFAULT_WORDS
+    from storyline.cluster import DEFAULT_CLUSTERER
+    from storyline.learned import MODEL_DIR, model_directory, model_paths
+    from storyline.store import Store, default_db_path
+    from storyline.summarize import DEFAULT_SUMMARIZER
+
+    path = Path(db) if db else default_db_path()
+    where = "--db" if db else ("$STORYLINE_DB" if os.environ.get("STORYLINE_DB") else "default")
+    settings = [{"name": "store", "value": str(path), "from": where + ("" if path.exists() else " (not created yet)")}]
+    clusterer, source = DEFAULT_CLUSTERER, "default for a new store (ingest --clusterer)"
+    if path.exists():
+        with Store(path) as store:
+            if store.setting("clusterer"):
+                clusterer, source = store.setting("clusterer"), "recorded in the store"
+    settings.append({"name": "clusterer", "value": clusterer, "from": source})
+    settings.append({"name": "summarizer", "value": DEFAULT_SUMMARIZER, "from": "default (brief/serve --summarizer)"})
+    settings.append({"name": "words", "value": DEFAULT_WORDS, "from": "default (brief --words)"})
+    for name in ("salience", "links"):
+        directory = model_directory(name)
+        model_file, card_file, _ = model_paths(name, directory)
+        try:
+            card = json.loads(card_file.read_text(encoding="utf-8"))
+            value = f"{model_file} (trained {card['trained_at']} on {card['trained_on'].split(':')[0]})"
+        except (OSError, ValueError, KeyError):
+            value = f"{model_file} (no readable card)"
+        settings.append({"name": f"{name} model", "value": value,
+                         "from": "shipped" if directory == MODEL_DIR else "$STORYLINE_MODEL_DIR"})
+    return settings
+
+
+def run_config(args: argparse.Namespace) -> int:
+    import json
+
+    settings = current_settings(args.db)
+    if args.format == "json":
+        print(json.dumps(settings, indent=2))
+        return EXIT_OK
+    width = max(len(s["name"]) for s in settings)
+    for s in settings:
+        print(f"{s['name']:<{width}}  {s['value']}  [{s['from']}]")
+    return EXIT_OK
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 COMMANDS = {
@@ -449,6 +504,7 @@ COMMANDS = {
     "stories": ("List the stored stories", add_stories_arguments, run_stories),
     "serve": ("Browse stories and briefings in a web app", add_serve_arguments, run_serve),
     "doctor": ("Check the store and repair what is derived from the articles", add_doctor_arguments, run_doctor),
+    "config": ("Show the settings in effect and where each comes from", add_config_arguments, run_config),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
     "train": ("Train a shipped model (salience, links) from open training data", add_train_arguments, run_train),
 }

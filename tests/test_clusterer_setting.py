@@ -73,3 +73,30 @@ def test_a_store_from_before_keeps_the_hand_set_links_that_made_its_stories(tmp_
     db.close()
     with Store(path) as store:
         assert store.setting("clusterer") == "link"
+
+
+def test_config_shows_each_setting_and_where_it_comes_from(tmp_path):
+    import json
+
+    db = tmp_path / "store.db"
+
+    def config(**env) -> dict:
+        import os
+
+        result = subprocess.run([sys.executable, "-m", "storyline", "config", "--db", str(db), "--format", "json"],
+                                capture_output=True, text=True, cwd=REPO, timeout=120, env=os.environ | env)
+        assert result.returncode == 0, result.stderr
+        return {s["name"]: s for s in json.loads(result.stdout)}
+
+    before = config()
+    assert before["store"]["from"] == "--db (not created yet)" and not db.exists()  # looked at, not created
+    assert before["clusterer"]["value"] == "learned-link" and before["clusterer"]["from"].startswith("default")
+    assert before["links model"]["from"] == "shipped" and "trained" in before["links model"]["value"]
+    with Store(db) as store:
+        open_indexes(store, None, "centroid")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "links.card.json").write_text("{}")
+    after = config(STORYLINE_MODEL_DIR=str(tmp_path / "models"))
+    assert after["clusterer"] == {"name": "clusterer", "value": "centroid", "from": "recorded in the store"}
+    assert after["links model"]["from"] == "$STORYLINE_MODEL_DIR" and "no readable card" in after["links model"]["value"]
+    assert after["salience model"]["from"] == "shipped"
