@@ -95,3 +95,20 @@ def test_a_model_folder_without_a_links_model_keeps_the_shipped_one(tmp_path, mo
     monkeypatch.setenv("STORYLINE_MODEL_DIR", str(tmp_path))
     shipped = load_model("links", features=PAIR_FEATURES, format_version=PAIR_FEATURES_VERSION, directory=MODEL_DIR)
     assert clusterers.create("learned-link").links.join == shipped.card.settings["join"]
+
+
+def test_pair_decisions_on_the_example_pile_tell_its_two_stories_apart(analyzer):
+    """`bench cluster`'s pair table, on real text: the harbour and orchid stories of examples/."""
+    from storyline.analyze import analyze_articles
+    from storyline.bench.cluster import pair_decisions
+    from storyline.clean import clean_article
+    from storyline.ingest import read_inputs
+
+    analyzed = analyze_articles([clean_article(a) for a in read_inputs([REPO / "examples"]).articles], analyzer)
+    orchid = ("brackenford", "tarne-gazette")
+    gold = {a.id: "orchid" if any(name in a.article.source for name in orchid) else "harbour" for a in analyzed}
+    result = pair_decisions(analyzed, gold)
+    assert result["pairs"] == len(analyzed) * (len(analyzed) - 1) // 2  # every pair: fewer than 50 articles
+    assert result["same_story"] == 15 + 1  # 6 harbour articles, 2 orchid ones
+    learned = result["methods"]["learned links"]
+    assert learned["precision"] == 1.0 and learned["f1"] >= 0.8, learned

@@ -142,6 +142,42 @@ class StoreCache:
             self.store.put(analyzed, analyzer_key)
 
 
+def pair_decisions(analyzed: list[AnalyzedArticle], gold: dict[str, str]) -> dict[str, dict]:
+    """Same story or not, decided pair by pair: every article against its nearest others by embedding (the
+    pairs the link clusterer scores; hard negatives), by the learned links and the hand-set score at their
+    join thresholds (with the time evidence), and by TF-IDF cosine at the best threshold for these answers
+    (which no method could know). F1 of the same-story decisions."""
+    from storyline.cluster import ArticleLinkClusterer, HandSetLinks, LearnedLinks, time_factor
+
+    window = ArticleLinkClusterer()
+    for article in analyzed:
+        window.remember(window.linked(article), gold[article.id])
+    rows, labels, seen = [], [], set()
+    for article in analyzed:
+        others, pair_rows = window.pair_rows(window.linked(article))
+        for other, row in zip(others, pair_rows):
+            key = tuple(sorted((article.id, other.id)))
+            if other.id != article.id and key not in seen:
+                seen.add(key)
+                rows.append(row)
+                labels.append(gold[article.id] == gold[other.id])
+    rows, labels = np.array(rows), np.array(labels)
+
+    def f1(decided: np.ndarray) -> dict:
+        hits = int((decided & labels).sum())
+        precision, recall = hits / max(int(decided.sum()), 1), hits / max(int(labels.sum()), 1)
+        return {"precision": round(precision, 3), "recall": round(recall, 3),
+                "f1": round(2 * precision * recall / (precision + recall) if hits else 0.0, 3)}
+
+    kept = time_factor(rows[:, 5], rows[:, 6])
+    results = {name: f1(links.scores(rows) * kept >= links.join)
+               for name, links in (("learned links", LearnedLinks()), ("hand-set links", HandSetLinks()))}
+    tfidf = rows[:, 1]
+    results["TF-IDF cosine, best threshold*"] = max((f1(tfidf >= t) for t in np.unique(np.round(tfidf, 3))),
+                                                    key=lambda r: r["f1"])
+    return {"pairs": int(len(labels)), "same_story": int(labels.sum()), "methods": results}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", type=Path, metavar="DATASET_DIR", help="duc2004 or multinews_val200 directory")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed (default 0)")
@@ -214,6 +250,8 @@ def run(args: argparse.Namespace) -> int:
     ceiling = dict(zip(("bcubed_precision", "bcubed_recall", "bcubed_f1"),
                        identical_text_ceiling(articles, gold, frozenset(not_stored))))
 
+    pairs = pair_decisions(analyzed, gold)
+
     growth = []
     for size in [int(s) for s in args.growth.split(",") if s.strip()]:
         stream = perturbed_copies(analyzed, size, args.seed)
@@ -235,6 +273,7 @@ def run(args: argparse.Namespace) -> int:
                                          "articles_per_second": len(unique) / baseline_seconds,
                                          "note": "given the true number of clusters"},
         "identical_text_ceiling": ceiling,
+        "pair_decisions": pairs,
         "boilerplate_only_documents": len(not_stored),
         "growth_clustering_only": growth,
         "peak_memory_mb": peak_mb,
@@ -258,6 +297,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(not_stored)} documents were boilerplate from end to end (not stored; each scored as its own story)")
     print(f"ceiling for any method reading the text (identical documents filed under two true stories): "
           f"B3 P {ceiling['bcubed_precision']:.3f} R {ceiling['bcubed_recall']:.3f} F1 {ceiling['bcubed_f1']:.3f}")
+    print(f"same story or not, {pairs['pairs']} pairs of nearest articles ({pairs['same_story']} same-story): "
+          + "; ".join(f"{name} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}"
+                      for name, r in pairs["methods"].items()))
     for g in growth:
         print(f"growth: {g['articles']:>6} articles clustered in {g['seconds']:.2f} s ({g['stories']} stories)")
     if len(growth) >= 2:
