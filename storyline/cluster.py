@@ -19,7 +19,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Protocol
+from typing import Iterable, Mapping, Protocol
 
 import numpy as np
 
@@ -292,7 +292,6 @@ class _Linked:
     slot: int  # row in the window's vector matrix
     weights: dict[str, float]  # L2-normalised TF-IDF weights (IDF as of the article's arrival)
     entities: frozenset[str]
-    published: datetime | None
     event_day: int | None  # dates.event_time as a day ordinal, and its confidence
     event_confidence: float
     lead: np.ndarray  # the lead sentence's embedding
@@ -369,7 +368,6 @@ def time_factor(gap_days: np.ndarray, confidence: np.ndarray) -> np.ndarray:
 class HandSetLinks:
     """The hand-weighted pair score (see the constants above), with their thresholds."""
 
-    name = "hand-set"
     join, merge = LINK_SCORE, LINK_MERGE_SCORE
 
     @staticmethod
@@ -385,8 +383,6 @@ class LearnedLinks:
     """The pair model learned from Multi-News train clusters (``storyline train links``): the probability
     that two articles tell one story. Its join and merge thresholds were chosen with it, on held-out train
     clusters, and ship in its model card."""
-
-    name = "learned"
 
     def __init__(self, booster=None, join: float | None = None, merge: float | None = None) -> None:
         """``booster``: a model being trained (default: the shipped one, with its card's thresholds)."""
@@ -445,13 +441,12 @@ class ArticleLinkClusterer:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def linked(self, article: AnalyzedArticle, story_id: str = "") -> _Linked:
+    def linked(self, article: AnalyzedArticle) -> _Linked:
         """What the window keeps of an article, computed once (IDF as of now, before it is remembered)."""
         vector = article_vector(article)
         terms, entities = article_terms(article), article_entities(article)
         event_day, event_confidence = _event(article)
-        return _Linked(article.id, story_id, -1, self._tfidf(terms), frozenset(entities), article.article.published,
-                       event_day, event_confidence, _lead(article), len(article.cleaned.text.split()),
+        return _Linked(article.id, "", -1, self._tfidf(terms), frozenset(entities), event_day, event_confidence, _lead(article), len(article.cleaned.text.split()),
                        vector=vector, terms=terms, entity_counts=entities)
 
     def remember(self, new: _Linked, story_id: str) -> None:
@@ -556,21 +551,25 @@ def _lead(article: AnalyzedArticle) -> np.ndarray:
     return article.embeddings[0]
 
 
-def final_stories(clusterer, articles: Iterable[AnalyzedArticle]) -> dict[str, str]:
-    """Assign each article in turn; article id -> the story it ends up in (merges followed)."""
+def final_stories(clusterer, articles: Iterable[AnalyzedArticle], copies: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Assign each article in turn; article id -> the story it ends up in (merges followed).
+
+    ``copies``: article id -> the id of the article it is a syndicated copy of (its group's first); a
+    copy joins that article's story as it is at the time."""
     story_of: dict[str, str] = {}
     merged_into: dict[str, str] = {}
-    for article in articles:
-        assignment = clusterer.assign(article)
-        story_of[article.id] = assignment.story.id
-        for gone in assignment.merged_away:
-            merged_into[gone] = assignment.story.id
 
     def final(story_id: str) -> str:
         while story_id in merged_into:
             story_id = merged_into[story_id]
         return story_id
 
+    for article in articles:
+        original = (copies or {}).get(article.id, article.id)
+        assignment = clusterer.assign(article, final(story_of[original]) if original in story_of else None)
+        story_of[article.id] = assignment.story.id
+        for gone in assignment.merged_away:
+            merged_into[gone] = assignment.story.id
     return {article_id: final(story_id) for article_id, story_id in story_of.items()}
 
 

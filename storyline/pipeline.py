@@ -211,18 +211,9 @@ def split_stories(analyzed: list, copies: Mapping[str, str] | None = None) -> li
 
     ``copies``: article id -> syndication group id (``syndicated_copies``), which is the id of the group's
     first article; a copy joins that article's story."""
-    from storyline.cluster import DEFAULT_CLUSTERER, clusterers
+    from storyline.cluster import DEFAULT_CLUSTERER, clusterers, final_stories
 
-    clusterer = clusterers.create(DEFAULT_CLUSTERER)
-    story_of: dict[str, str] = {}
-    for article in analyzed:
-        original = (copies or {}).get(article.id, article.id)
-        assignment = clusterer.assign(article, story_of.get(original))
-        if assignment.merged_away:  # the articles of merged stories now belong to this one
-            for article_id, story_id in story_of.items():
-                if story_id in assignment.merged_away:
-                    story_of[article_id] = assignment.story.id
-        story_of[article.id] = assignment.story.id
+    story_of = final_stories(clusterers.create(DEFAULT_CLUSTERER), analyzed, copies)
     stories: dict[str, list] = {}
     for article in analyzed:
         stories.setdefault(story_of[article.id], []).append(article)
@@ -262,14 +253,14 @@ def store_clusterer(store: "Store", requested: str | None = None) -> str:
     from storyline.errors import ConfigError
 
     recorded = store.setting("clusterer")
-    if requested is not None:
-        clusterers.check(requested)
-    if recorded is None or (recorded != requested and requested is not None and not store.story_ids()):
+    if requested is not None and recorded not in (None, clusterers.check(requested)):
+        if store.story_ids():
+            raise ConfigError(f"this store's stories are made by the '{recorded}' clusterer, not '{requested}'",
+                              input=str(store.path), fix=f"use --clusterer {recorded}, or another store (--db)")
+        recorded = None  # no stories yet: the store takes the new choice
+    if recorded is None:
         recorded = requested or DEFAULT_CLUSTERER
         store.set_setting("clusterer", recorded)
-    elif requested is not None and requested != recorded:
-        raise ConfigError(f"this store's stories are made by the '{recorded}' clusterer, not '{requested}'",
-                          input=str(store.path), fix=f"use --clusterer {recorded}, or another store (--db)")
     return recorded
 
 

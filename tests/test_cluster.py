@@ -69,16 +69,9 @@ def test_stories_that_turn_out_to_be_one_are_merged(example_analyzed):
 
 
 def _link_stories(articles, clusterer=None) -> dict[str, str]:
-    from storyline.cluster import ArticleLinkClusterer
+    from storyline.cluster import ArticleLinkClusterer, final_stories
 
-    clusterer = clusterer or ArticleLinkClusterer()
-    story_of: dict[str, str] = {}
-    for article in articles:
-        assignment = clusterer.assign(article)
-        for old in assignment.merged_away:
-            story_of = {a: (assignment.story.id if s == old else s) for a, s in story_of.items()}
-        story_of[article.id] = assignment.story.id
-    return story_of
+    return final_stories(clusterer or ArticleLinkClusterer(), articles)
 
 
 def test_the_learned_link_clusterer_is_the_default():

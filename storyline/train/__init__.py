@@ -36,3 +36,40 @@ def analyzed_clusters(root, *, limit: int | None = None, cache=None, analyzer=No
         except NoArticlesError:
             continue  # every document boilerplate only: nothing a brief would read
         yield folder, ingested, analyzed, copies
+
+
+def add_training_arguments(parser, *, rounds: int, layout: str = "clusters/<id>/docs") -> None:
+    """The arguments every trainer takes: the training directory, --out, --limit, --rounds, --cache."""
+    from pathlib import Path
+
+    parser.add_argument("data", type=Path, metavar="TRAIN_DIR", help=f"Multi-News train directory ({layout})")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the model and its card (default: the package's data folder)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first K clusters by name")
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"boosting rounds (default {rounds})")
+    parser.add_argument("--cache", type=Path, default=None, metavar="STORE_FILE",
+                        help="keep the analyzed articles in this store file and reuse them on later runs")
+
+
+def read_training_data(args, read, *, step: str):
+    """``read(root, limit=, cache=, progress=)`` over ``args.data`` (checked to be a Multi-News layout),
+    with the ``--cache`` store and a progress bar over its clusters (quiet when stderr is not a terminal)."""
+    import sys
+
+    from tqdm import tqdm
+
+    from storyline.bench.cluster import StoreCache
+    from storyline.bench.summarize import cluster_folders
+    from storyline.errors import ConfigError
+    from storyline.store import Store
+
+    if not (args.data / "clusters").is_dir():
+        raise ConfigError("not a Multi-News layout directory (no clusters/ folder)", input=str(args.data),
+                          fix="give ../shared/data/multinews_train3000")
+    store = Store(args.cache) if args.cache else None
+    total = min(args.limit or 10**9, len(cluster_folders(args.data)))
+    try:
+        with tqdm(total=total, unit="cluster", desc=step, disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+            return read(args.data, limit=args.limit, cache=StoreCache(store) if store else None, progress=bar)
+    finally:
+        if store:
+            store.close()

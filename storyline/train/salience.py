@@ -141,34 +141,17 @@ def score_held_out(clusters: list[TrainingCluster], booster) -> dict[str, dict[s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", type=Path, metavar="TRAIN_DIR", help="Multi-News train directory (clusters/<id>/docs, refs)")
-    parser.add_argument("--out", type=Path, default=None, help="where to write the model and its card (default: the package's data folder)")
-    parser.add_argument("--limit", type=int, default=None, help="only the first K clusters by name")
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"boosting rounds (default {ROUNDS})")
-    parser.add_argument("--cache", type=Path, default=None, metavar="STORE_FILE",
-                        help="keep the analyzed articles in this store file and reuse them on later runs")
+    from storyline.train import add_training_arguments
+
+    add_training_arguments(parser, rounds=ROUNDS, layout="clusters/<id>/docs, refs")
 
 
 def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from storyline.bench.cluster import StoreCache
-    from storyline.bench.summarize import cluster_folders
-    from storyline.errors import ConfigError
     from storyline.learned import MODEL_DIR, ModelCard, save_model
-    from storyline.store import Store
+    from storyline.train import read_training_data
 
-    if not (args.data / "clusters").is_dir():
-        raise ConfigError("not a Multi-News layout directory (no clusters/ folder)", input=str(args.data),
-                          fix="give ../shared/data/multinews_train3000")
     start = time.perf_counter()
-    store = Store(args.cache) if args.cache else None
-    total = min(args.limit or 10**9, len(cluster_folders(args.data)))
-    with tqdm(total=total, unit="cluster", desc="features", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-        clusters = list(training_clusters(args.data, limit=args.limit, cache=StoreCache(store) if store else None,
-                                          progress=bar))
-    if store:
-        store.close()
+    clusters = read_training_data(args, lambda *a, **k: list(training_clusters(*a, **k)), step="features")
     feature_seconds = time.perf_counter() - start
     train, held_out = split_clusters(clusters)
     print(f"{len(clusters)} clusters ({sum(len(c.features.candidates) for c in clusters)} candidate sentences) "
