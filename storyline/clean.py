@@ -101,7 +101,7 @@ _LINK_LIST_LABEL = (
     r"more\s+on\s+(?:this|the)\s+(?:story|topic)|more\s+(?:stories|news|(?:from|in)\s+[\w\s'’&.-]{1,30})|"
     r"most\s+(?:read|popular|viewed|shared|watched)|top\s+(?:stories|news)|trending(?:\s+now)?|popular\s+now|"
     r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|read\s+(?:more|next)|"
-    r"latest\s+(?:news|stories|headlines)|editor'?s\s+picks|around\s+the\s+web|in\s+case\s+you\s+missed\s+it|"
+    r"latest\s+(?:news|stories|headlines)|story\s+highlights|editor'?s\s+picks|around\s+the\s+web|in\s+case\s+you\s+missed\s+it|"
     r"elsewhere\s+on\s+[\w\s.]{1,20}|topics|tags|paid\s+for\s+by(?:\s+[\w\s.&]{1,30})?|"
     r"(?:sponsored|promoted)\s+(?:stories|links|content)|from\s+(?:our|the\s+web'?s?)\s+partners)\s*:?"
 )
@@ -121,6 +121,27 @@ _CRUMB_ITEM = r"[\w'’&-]+(?:\s+[\w'’&-]+){0,3}"
 _CRUMB_SEPARATOR = r"\s+[/»>›|]\s+"
 # Photo agencies a credit names, for credits glued to a lower-cased sentence ("charles sykes/getty ...").
 _AGENCY = r"(?i:getty(?:\s+images)?|afp|ap|epa|reuters|upi|pa(?:\s+media)?|alamy|shutterstock|ians|pti)"
+
+# Sentences whose form makes them a photo caption wherever they stand, even between two article
+# sentences of a flattened page: an AP file-photo caption ("FILE - In this Dec. 12, 2012, file photo ...",
+# "In this undated photo released by ..."), an AP caption's closing date and place (a description, then
+# ", Wednesday, May 28, 2014, in Houston.": an article writes "on Wednesday", never the weekday and the
+# year set off by commas), and a gallery link with its caption ("View images A plane crosses ...").
+_MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_WEEKDAY_WORD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_PHOTO_WORD = r"(?:file\s+)?(?:photo(?:graph)?|image|picture|frame\s+grab|video\s+grab)s?(?![\w-])"
+# A caption runs to its own full stop, not to the one of "Dec. 12" (a full stop before a capital ends it).
+_CAPTION_END = r"[.!?][\"”’]?(?=\s+[\"“‘(\[]?[A-Z]|\s*$)"
+_CAPTION_BODY = r"(?:[^.!?\n]|[.!?][\"”’]?(?!\s+[\"“‘(\[]?[A-Z]|\s*$))"
+_CAPTION_SENTENCES = (
+    rf"(?i:file\s*[-–—]+\s*in\s+this)\s{_CAPTION_BODY}{{20,400}}?{_CAPTION_END}",
+    rf"(?i:in\s+this\s+(?:(?:undated|handout|{_MONTH_WORD}\.?|{_WEEKDAY_WORD}|\d{{1,4}}(?:st|nd|rd|th)?),?\s+){{1,5}}"
+    rf"{_PHOTO_WORD}|in\s+this\s+file\s+{_PHOTO_WORD}),?\s{_CAPTION_BODY}{{20,400}}?{_CAPTION_END}",
+    rf"[^.!?\n]{{10,300}}?,\s+(?i:{_WEEKDAY_WORD}),\s+(?i:{_MONTH_WORD})\.?\s+\d{{1,2}},\s+\d{{4}}"
+    rf"(?:,\s+(?i:in|at|near|outside)\s+[^.!?\n]{{1,80}}?)?\.(?=\s+[\"“‘(\[]?[A-Z]|\s*$)",
+    rf"(?i:view\s+(?:all\s+)?(?:images|photos|gallery|slideshow))\s+(?!(?i:of|from|were|was|are|is|that|which)\s)"
+    rf"[^.!?\n]{{1,200}}{_CAPTION_END}",
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -276,7 +297,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "photo_caption",
         'an image caption ending in a credit, or one labelled as a caption: "Boats in the harbour. Photo by X /'
-        ' Agency", "... (AP Photo/X)", "Image caption, Boats in the harbour"',
+        ' Agency", "... (AP Photo/X)", "Image caption, Boats in the harbour", "FILE - In this Dec. 12, 2012, file'
+        ' photo ...", "Protesters gather outside city hall, Wednesday, May 28, 2014, in Houston."',
         "anywhere",
         _rx(
             # a caption is short: a longer "sentence" after the label is article text its line break was lost in
@@ -289,6 +311,7 @@ RULES: tuple[Rule, ...] = (
             r"[^\n]{1,300}?[.!?\"”]\s+[A-Z]{2,}(?:\s[A-Z]{2,})?/\s?[A-Z][\w'’.\-]*(?:\s[A-Z][\w'’.\-]*){0,3}"
             r"(?:/(?i:file(?:\s+photo)?))?",
             r"\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*[^)]{1,80}\)\s*[^\n]{0,200}",
+            *_CAPTION_SENTENCES,
         ),
     ),
     Rule(
@@ -538,17 +561,24 @@ _GLUED_OPENINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
     ("ui_line", r"(?:Photo|Advertisement|Video)\s+(?=(?:the|a|an)\s)"),
     ("ui_line", r"(?i:(?:en\s+)?español)\s+(?=(?:the|a|an)\s)"),  # a link to the page in Spanish
     ("section_links", rf"{_NAV_BAR}\s+(?=[A-Z\"“])"),
+    # CNN's highlights box, flattened into the lead: everything up to the wire tag that opens the story
+    ("link_list", r"(?i:story\s+highlights)\s[^\n]{1,600}?(?=\(\s*[A-Za-z][\w.]{1,15}(?:\s[\w.]{1,15})?\s*\)\s)"),
     # a credit: "charles sykes/getty", "john d mchugh/afp/getty", "Image copyright Getty Images",
     # "Photograph by the asahi shimbun, getty images", "Photo by X/UPI | License Photo", "(Photo: X)"
     ("photo_credit", rf"(?i:{_CREDIT_NAME_WORD}(?:\s+{_CREDIT_NAME_WORD}){{1,3}}(?:/[a-z]+)*/{_AGENCY})\s+"),
     ("photo_credit", rf"(?i:image\s+(?:copyright|source),?\s+){_AGENCY}\s+"),
     ("photo_credit", rf"(?i:(?:photo|photograph|image|picture)s?\s+(?:by|courtesy\s+of)\s+[^.!?()|]{{1,60}}?,?\s+)"
                      rf"{_AGENCY}\s+"),
+    # "getty images / jeff j mitchell the late architect ...", "ap photo/carlos osorio the museum ...": the
+    # name ends where a function word begins the caption or sentence
+    ("photo_credit", rf"(?i:{_AGENCY}(?:\s+(?:photo|images?))?\s*/\s*{_CREDIT_NAME_WORD}(?:\s+{_CREDIT_NAME_WORD}){{0,3}})"
+                     r"\s+(?=(?i:the|a|an|in|on|at|this|these|his|her|their)\s)"),
     ("photo_credit", rf"{_UPI_CREDIT}\s+"),
     ("photo_credit", rf"(?:{_PAREN_PHOTO_CREDIT})\s+"),
 ))
 # An inline link to another story in brackets, opening a sentence: "[ executions fell to a 25-year low ] in a
 # pair of rulings ...". Five words or more: an editor's insertion ("[The minister] said") is shorter.
+_CAPTION_SENTENCE = re.compile("|".join(f"(?:{pattern})" for pattern in _CAPTION_SENTENCES))
 _BRACKETED_LINK = re.compile(r"\[\s*(?:[^\s\[\]]+\s+){4,20}[^\s\[\]]*\s*\]\s+")
 # A photo credit in parentheses opening a sentence ends the caption before it: "Opponents demonstrating in
 # 2014. ( matt mcclain/the washington post ) the florida supreme court said ...", or, with a wire's name, a
@@ -854,7 +884,14 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
         return len(unit.raw[a:b].split())
 
     previous: tuple[int, int] | None = None
+    caption_end = 0
     for a, b in _sentences(unit):
+        if a < caption_end:  # inside a caption sentence cut whole (split after "Dec.")
+            continue
+        if m := _CAPTION_SENTENCE.match(unit.raw, a):
+            cuts.append((a, m.end(), "photo_caption"))
+            caption_end = m.end()
+            continue
         sentence_cuts: list[tuple[int, int, str]] = []
         start, end = a, b
         if (m := _BRACKETED_LINK.match(unit.raw, a, b)) and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS:

@@ -707,6 +707,14 @@ LOOKALIKES = [
     "He resigned on Friday. [The minister] will be replaced by May, aides said.",
     "The talks ended on Monday. (Reuters) The minister said a deal was close.",
     "The ferry sank in 2014. (The crew/passengers were saved.) The inquiry took a year.",
+    # captions by their form (issue 16): a weekday and a year set off by commas, "In this ... photo", "View images"
+    "The last ferry sailed on Sunday, Oct. 28, 2012, in a storm.",
+    "In this photograph-obsessed age, the museum bans cameras.",
+    "In this picture-perfect town, tourism is everything.",
+    "In this year's budget, the council cut ferry fares by a tenth.",
+    "View images of the flood were shared widely, police said.",
+    "Story highlights of the season included a win in May, the coach said.",
+    "The deal with getty images / the agency was signed on Monday.",
 ]
 
 
@@ -804,6 +812,26 @@ def test_photo_credits_and_captions_on_their_own_lines_go():
      "northern indiana pizzeria opened to a full house of friends.",
      "The pizzeria reopened on Thursday. a northern indiana pizzeria opened to a full house of friends.",
      "photo_caption"),
+    # captions by their form, cut even between two article sentences of a flattened page
+    ("The union said the strike would go on until May. FILE - In this Dec. 12, 2012, file photo, ferries wait "
+     "in Port Aldric. The harbour board will meet the union again on Friday, officials said.",
+     "The union said the strike would go on until May. The harbour board will meet the union again on Friday, "
+     "officials said.", "photo_caption"),
+    ("the council met to vote on the ordinance. protesters gather outside the brackenford town hall during the "
+     "council meeting, wednesday, may 28, 2014, in brackenford. The ordinance passed 11-6 after hours of debate.",
+     "the council met to vote on the ordinance. The ordinance passed 11-6 after hours of debate.", "photo_caption"),
+    ("In this undated photo provided by the family, Sami Kress stands on the quay. Kress was last seen on "
+     "Monday evening near the ferry terminal, police said.",
+     "Kress was last seen on Monday evening near the ferry terminal, police said.", "photo_caption"),
+    ("View images a ferry crosses the bay at dusk, as seen from greyhollow. The new timetable starts on "
+     "sunday, the operator said.", "The new timetable starts on sunday, the operator said.", "photo_caption"),
+    ("Story highlights the ferry strike enters its third week talks resume on friday ( cnn ) ferry workers in "
+     "three ports walked out again on tuesday.",
+     "( cnn ) ferry workers in three ports walked out again on tuesday.", "link_list"),
+    ("Getty images / ines marlow the old terminal in port aldric was closed on friday after a fire.",
+     "the old terminal in port aldric was closed on friday after a fire.", "photo_credit"),
+    ("Ap photo/jon reyes the broad quay in greyhollow \"we will rebuild it,\" the mayor said in a statement.",
+     "the broad quay in greyhollow \"we will rebuild it,\" the mayor said in a statement.", "photo_credit"),
 ])
 def test_furniture_glued_to_a_sentence_is_cut_and_the_sentence_kept(text, kept, rule):
     cleaned = clean_article(make_article(text))
