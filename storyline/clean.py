@@ -136,7 +136,8 @@ _CAPTION_BODY = r"(?:[^.!?\n]|[.!?][\"”’]?(?!\s+[\"“‘(\[]?[A-Z]|\s*$))"
 _CAPTION_SENTENCES = (
     rf"(?i:file\s*[-–—]+\s*in\s+this)\s{_CAPTION_BODY}{{20,400}}?{_CAPTION_END}",
     rf"(?i:in\s+this\s+(?:(?:undated|handout|{_MONTH_WORD}\.?|{_WEEKDAY_WORD}|\d{{1,4}}(?:st|nd|rd|th)?),?\s+){{1,5}}"
-    rf"{_PHOTO_WORD}|in\s+this\s+file\s+{_PHOTO_WORD}),?\s{_CAPTION_BODY}{{20,400}}?{_CAPTION_END}",
+    rf"{_PHOTO_WORD}|in\s+this\s+(?:file\s+)?{_PHOTO_WORD},?\s+(?:taken|released|provided|made\s+available|"
+    rf"shot|distributed|obtained|posted)\b|in\s+this\s+file\s+{_PHOTO_WORD}),?\s{_CAPTION_BODY}{{20,400}}?{_CAPTION_END}",
     rf"[^.!?\n]{{10,300}}?,\s+(?i:{_WEEKDAY_WORD}),\s+(?i:{_MONTH_WORD})\.?\s+\d{{1,2}},\s+\d{{4}}"
     rf"(?:,\s+(?i:in|at|near|outside)\s+[^.!?\n]{{1,80}}?)?\.(?=\s+[\"“‘(\[]?[A-Z]|\s*$)",
     rf"(?i:view\s+(?:all\s+)?(?:images|photos|gallery|slideshow))\s+(?!(?i:of|from|were|was|are|is|that|which)\s)"
@@ -150,7 +151,7 @@ RULES: tuple[Rule, ...] = (
         "anywhere",
         _rx(
             r"[\s\-–—•|]*(?i:advertisement|advertising|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|"
-            r"continue\s+reading(?:\s+(?:below|the\s+main\s+story))?|story\s+continues\s+(?:below|after)"
+            r"continue\s+reading(?:\s+(?:below|the\s+main\s+story))?|story\s+continue[sd]\s+(?:below|after)"
             r"(?:\s+(?:this\s+)?(?:advertisement|ad))?|scroll\s+to\s+continue(?:\s+with\s+content)?|"
             r"listen\s+to\s+this\s+article|like(?:\s+this)?|(?:like\s+)?loading|related|menu|search|close|"
             r"accept(?:\s+all)?|subscribe|log\s*in|learn\s+more|"
@@ -546,7 +547,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+\S)")
 # sentence is not boilerplate itself (then the cleaner leaves the sentence whole: cleaning stays idempotent).
 MIN_GLUED_REST_WORDS = MAX_KICKER_WORDS + 1
 _SHARE_WORD = r"(?:share|tweet|link|e-?mail|facebook|twitter|whatsapp|linkedin|pinterest|reddit|print|comments?)(?!\w)"
-_PAREN_PHOTO_CREDIT = (r"\((?:[A-Z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)|"
+_PAREN_PHOTO_CREDIT = (r"\(\s*(?:[A-Za-z][\w.]*\s)?(?i:photo|image|pool\s+photo)s?\s?/\s?[^)]{1,60}\)|"
                        r"\((?i:photo|image|picture)s?\s*(?:by|credit|courtesy\s+of|:)\s*:?\s*[^)]{1,80}\)")
 # A word of a photographer's name in lower-cased text: not a function word ("the deal with afp/getty").
 _CREDIT_NAME_WORD = (r"(?!(?:the|a|an|this|that|his|her|its|their|our|in|on|at|with|by|for|of|to|from|and|but|as|"
@@ -556,7 +557,9 @@ _GLUED_OPENINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
     # a share bar: "share" or "tweet" and another button, or three buttons
     ("ui_line", rf"(?i:(?:share|tweet)(?:\s+{_SHARE_WORD}){{1,7}}|{_SHARE_WORD}(?:\s+{_SHARE_WORD}){{2,7}})\s+"),
     ("ui_line", r"(?i:(?:advertisement\s+)?(?:continue\s+reading\s+the\s+main\s+story|"
-                r"story\s+continues\s+below(?:\s+(?:this\s+)?advertisement)?))\s+"),
+                r"story\s+continue[sd]\s+below(?:\s+(?:this\s+)?advertisement)?))\s+"),
+    # an ad slot's label between two sentences: "... said. Advertisement The minister ..."
+    ("ui_line", r"[Aa]dvertisement\s+(?=(?:The|A|An|In|On|At|He|She|It|They|We|I|But|And|This|That)\s)"),
     # a media marker before a sentence of lower-cased text: "Photo the researchers did not ..."
     ("ui_line", r"(?:Photo|Advertisement|Video)\s+(?=(?:the|a|an)\s)"),
     ("ui_line", r"(?i:(?:en\s+)?español)\s+(?=(?:the|a|an)\s)"),  # a link to the page in Spanish
@@ -584,13 +587,17 @@ _BRACKETED_LINK = re.compile(r"\[\s*(?:[^\s\[\]]+\s+){4,20}[^\s\[\]]*\s*\]\s+")
 # 2014. ( matt mcclain/the washington post ) the florida supreme court said ...", or, with a wire's name, a
 # caption the page cut short: "The restaurant was closed after their... ( associated press ) ...".
 _CAPTION_CREDIT = re.compile(r"\(\s*(?:[\w'’.\-]+(?:\s+[\w'’.\-]+){0,4}\s*/\s*[^()/]{2,40}(?:/[^()/]{2,30}){0,2}|"
-                             r"(?P<wire>(?i:associated\s+press|reuters|afp)))\s*\)\s+")
+                             r"(?i:photo|image)s?\s*:\s*[^()]{2,60}|"
+                             r"(?P<wire>(?i:associated\s+press|reuters|afp)))(?<![.!?])\s*\)(?:\s+|\s*$)")
 MAX_CAPTION_WORDS = 40
+# What a credit names last: an agency or a paper ("( jabin botsford/the washington post/getty images )").
+_CREDIT_SOURCE = re.compile(rf"/[^()/]*\b(?:{_AGENCY}|images|photos?|press|post|times|news|herald|tribune)\s*\)", re.I)
 _GLUED_CLOSINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
     ("photo_credit", rf"(?:(?<=[.!?\"”])|\s+){_UPI_CREDIT}$"),
 ))
 _GLUED_INNER = tuple((rule, re.compile(pattern)) for rule, pattern in (
     ("photo_credit", rf"\s(?:{_PAREN_PHOTO_CREDIT})(?=\s)"),
+    ("ui_line", r"\s(?i:story\s+continue[sd]\s+below)(?=\s)"),  # Politico's marker, mid-sentence
 ))
 _BULLET = re.compile(r"[•·*▪●◦‣–-]\s")
 _WRAPPED_LINE_END = re.compile(r"[.!?:…\"'”’)\]]\s*$")
@@ -883,7 +890,7 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
     def words(a: int, b: int) -> int:
         return len(unit.raw[a:b].split())
 
-    previous: tuple[int, int] | None = None
+    previous: tuple[int, int] | None = None  # the sentence before, from its capital ("... on Dec. 10, 2016.")
     caption_end = 0
     for a, b in _sentences(unit):
         if a < caption_end:  # inside a caption sentence cut whole (split after "Dec.")
@@ -898,11 +905,15 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
             sentence_cuts.append((a, m.end(), "related_link"))
             start = m.end()
         elif ((m := _CAPTION_CREDIT.match(unit.raw, a, b)) and previous
-              and words(*previous) <= MAX_CAPTION_WORDS and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS
+              and words(*previous) <= MAX_CAPTION_WORDS
               and (not m.group("wire") or unit.raw[: previous[1]].endswith(("...", "…")))):
             sentence_cuts.append((previous[0], m.end(), "photo_caption"))  # the caption and its credit
             start = m.end()
-        previous = (a, b)
+        elif (m := _CAPTION_CREDIT.match(unit.raw, a, b)) and previous is None and _CREDIT_SOURCE.search(m.group(0)):
+            sentence_cuts.append((a, m.end(), "photo_credit"))  # a credit opening the text: its caption was dropped
+            start = m.end()
+        # a piece that opens in lower case continues the sentence before (a split after "Dec.")
+        previous = (previous[0], b) if previous and not (unit.raw[a].isupper() or unit.raw[a] in "(\"“") else (a, b)
         while True:  # an opening cut may bare another ("Share share Photo the ...")
             opening = next(((rule, m) for rule, pattern in _GLUED_OPENINGS if (m := pattern.match(unit.raw, start, b))), None)
             if not opening or words(opening[1].end(), len(unit.raw)) < MIN_GLUED_REST_WORDS:
@@ -1030,7 +1041,7 @@ def clean_article(article: Article) -> CleanedArticle:
 
     # 7. provenance: the dateline opening the body, and the outlet a removed credit line names
     dateline = read_dateline(kept[0]) if kept else None
-    article = with_text_provenance(article, audit, dateline)
+    article = with_text_provenance(article, audit, dateline, kept[0] if kept else "")
     return CleanedArticle(article, "\n\n".join(kept), audit, title, dateline)
 
 

@@ -32,7 +32,20 @@ MAX_DATELINE_WORDS = 14
 MAX_PLACE_WORDS = 6
 MAX_OUTLET_WORDS = 6
 
-_WIRE_TAG = r"\((?P<wire>[A-Z][\w&.'’\-]*(?:\s[\w&.'’\-]+){0,3})\)"
+# News agencies and the outlets that tag their own stories ("(CNN) --"), by the tag's lower-cased text, with
+# the name they are credited by; in lower-cased text (some dumps) only these tags are read as wires.
+KNOWN_WIRES = {
+    "ap": "Associated Press", "associated press": "Associated Press", "afp": "AFP", "agence france-presse": "AFP",
+    "reuters": "Reuters", "upi": "UPI", "cnn": "CNN", "cnn money": "CNN Money", "bloomberg": "Bloomberg",
+    "xinhua": "Xinhua", "ians": "IANS", "pti": "PTI", "ani": "ANI", "efe": "EFE", "dpa": "dpa", "ansa": "ANSA",
+    "tass": "TASS", "kyodo": "Kyodo", "yonhap": "Yonhap", "ew.com": "EW.com", "the conversation": "The Conversation",
+}
+_KNOWN_WIRE = "|".join(re.escape(tag).replace(r"\ ", r"\s+") for tag in sorted(KNOWN_WIRES, key=len, reverse=True))
+_WIRE_TAG = rf"\(\s*(?P<wire>(?i:{_KNOWN_WIRE})|[A-Z][\w&.'’\-]*(?:\s[\w&.'’\-]+){{0,3}})\s*\)"
+# A tag that opens the story with no place before it: "(CNN) The ...", "( cnn ) a cross-border raid ...",
+# "(Bloomberg) -- ..." (an unknown tag needs the dash: "(Updated) The ..." is no wire).
+_OPENING_TAG = re.compile(
+    rf"\(\s*(?P<wire>(?i:{_KNOWN_WIRE}))\s*\)\s*(?:--|[-–—](?=\s))?|\((?P<tag>[A-Z][\w&.'’\-]*(?:\s[\w&.'’\-]+){{0,2}})\)\s*(?:--|[-–—](?=\s))")
 # The head (place, region, date) ends at the wire tag or at a dash with space after it: the hyphen of
 # "WINSTON-SALEM" is not the dateline's dash.
 _DATELINE = re.compile(rf"(?P<head>[^\n()]{{2,120}}?)\s*(?:{_WIRE_TAG})?\s*(?:--|[-–—])(?=\s|$)")
@@ -49,6 +62,8 @@ def read_dateline(paragraph: str) -> Dateline | None:
     ("Kazakhstan (GPA) –") or a date with a wire tag ("Dec 20 (Reuters) -"): "WASHINGTON has long
     argued ..." or "The talks - which began Monday - ended" are sentences."""
     flat = " ".join(paragraph.split())
+    if (m := _OPENING_TAG.match(flat)) and len(flat) > m.end():
+        return Dateline(m.group(0).strip(), None, None, None, m.group("wire") or m.group("tag"))
     m = _DATELINE.match(flat)
     if not m or len(m.group(0).split()) > MAX_DATELINE_WORDS:
         return None
@@ -67,15 +82,29 @@ def read_dateline(paragraph: str) -> Dateline | None:
     if place_parts:
         first, regions = place_parts[0], place_parts[1:]
         caps = bool(_CAPS_PLACE.fullmatch(first))
-        if not (caps or (wire and _TITLE_PLACE.fullmatch(first))):
+        known = bool(wire) and " ".join(wire.lower().split()) in KNOWN_WIRES  # "tucson, ariz. ( ap ) --"
+        if not (caps or known or (wire and _TITLE_PLACE.fullmatch(first))):
             return None
-        if len(regions) > 2 or not all(_TITLE_PLACE.fullmatch(region) for region in regions):
+        if len(regions) > 2 or not (known or all(_TITLE_PLACE.fullmatch(region) for region in regions)):
             return None
         if sum(len(part.split()) for part in place_parts) > MAX_PLACE_WORDS:
             return None
     elif not (date_text and wire):
         return None
     return Dateline(m.group(0), ", ".join(place_parts) or None, date_text, _dateline_date(date_text, wire), wire)
+
+
+# A wire tag with its dash further into the lead, after a byline or a caption a flattened page put first:
+# "By X, HealthDay Reporter Wednesday, Jan. 14, 2015 (HealthDay News) -- A new device ...".
+MAX_LEAD_CHARS = 600
+_LEAD_WIRE_TAG = re.compile(
+    rf"(?:^|\s)\(\s*(?P<wire>(?i:{_KNOWN_WIRE})|[A-Za-z][\w&.'’\-]*(?:\s[\w&.'’\-]+){{0,2}})\s*\)\s*(?:--|[–—])\s")
+
+
+def lead_wire(paragraph: str) -> str | None:
+    """The wire or outlet tag of a dateline inside the first paragraph's opening, or None."""
+    m = _LEAD_WIRE_TAG.search(" ".join(paragraph.split())[:MAX_LEAD_CHARS])
+    return m.group("wire") if m else None
 
 
 def _dateline_date(date_text: str | None, wire: str | None) -> datetime | None:
@@ -141,6 +170,17 @@ def _outlet_name(fragment: str) -> str | None:
     return None if name.lower() in _NOT_AN_OUTLET else name
 
 
+def credited_name(name: str) -> str:
+    """An outlet's name as it is credited: a known wire's ("ap" -> "Associated Press"), a lower-cased dump's
+    name in title case ("geopolitics alert" -> "Geopolitics Alert"), else as written."""
+    key = " ".join(name.lower().split())
+    if key in KNOWN_WIRES:
+        return KNOWN_WIRES[key]
+    if name.islower() and not name.startswith("@"):
+        return " ".join(w if w in _NAME_CONNECTORS else w[:1].upper() + w[1:] for w in name.split())
+    return name
+
+
 def outlet_from_credits(removed: Iterable[RemovedSpan]) -> str | None:
     """The outlet named by the best credit line among the cleaner's removed spans, or None."""
     spans = [(span.rule, " ".join(span.text.split())) for span in removed if span.rule in CREDIT_RULES]
@@ -151,20 +191,23 @@ def outlet_from_credits(removed: Iterable[RemovedSpan]) -> str | None:
             for m in pattern.finditer(text):
                 name = _outlet_name(m.group("outlet").strip())
                 if name:
-                    return name
+                    return credited_name(name)
     return None
 
 
-def with_text_provenance(article: Article, removed: Iterable[RemovedSpan], dateline: Dateline | None) -> Article:
+def with_text_provenance(article: Article, removed: Iterable[RemovedSpan], dateline: Dateline | None,
+                         lead: str = "") -> Article:
     """``article`` with the outlet its credit line or dateline names, when ingest only had a fallback
-    (the file name), and the dateline's date, when the input gave none; the id stays the same."""
+    (the file name), and the dateline's date, when the input gave none; the id stays the same. ``lead``:
+    the first paragraph, whose opening may carry the dateline's wire tag after a byline or caption."""
     changes: dict[str, object] = {}
     if article.outlet_source in FALLBACK_OUTLET_SOURCES:
         credited = outlet_from_credits(removed)
+        wire = dateline.wire if dateline and dateline.wire else lead_wire(lead)
         if credited:
             changes.update(outlet=credited, outlet_source="credit line")
-        elif dateline and dateline.wire:
-            changes.update(outlet=dateline.wire, outlet_source="dateline")
+        elif wire:
+            changes.update(outlet=credited_name(wire), outlet_source="dateline")
     if article.published is None and dateline and dateline.published:
         changes.update(published=dateline.published, published_source="dateline")
     return replace(article, **changes) if changes else article

@@ -46,6 +46,11 @@ def file_article(text: str, *, published: datetime | None = None, outlet_source:
         ("WINSTON-SALEM, N.C. (AP) — A man was", "WINSTON-SALEM, N.C.", None, None, "AP"),
         ("Kazakhstan (GPA) – Peace talks began", "Kazakhstan", None, None, "GPA"),
         ("BRACKENFORD, Tarne — A ghostbell orchid", "BRACKENFORD, Tarne", None, None, None),
+        # a tag opening the story with no place; a lower-cased dump's known wire after a lower-case region
+        ("(CNN)A ghostbell orchid", None, None, None, "CNN"),
+        ("( cnn ) a ghostbell orchid", None, None, None, "cnn"),
+        ("(Bloomberg) -- A ghostbell orchid", None, None, None, "Bloomberg"),
+        ("Tucson, ariz. ( ap ) -- a ghostbell orchid", "Tucson, ariz.", None, None, "ap"),
     ],
 )
 def test_wire_datelines_are_read(opening, place, date_text, published, wire):
@@ -64,6 +69,8 @@ def test_wire_datelines_are_read(opening, place, date_text, published, wire):
         "Jan. 15 - the day the talks began - was cold in Astana.",  # a date without a wire tag
         "Officials told Reuters (Reuters) that the talks had been postponed.",
         "In Moscow, Russian, Turkish and Iranian ministers met on Dec. 20 - the day after the shooting.",
+        "(Updated) The talks were postponed until Friday.",  # an unknown tag needs the dateline's dash
+        "( the senate ) voted on the bill on Friday.",
         "",
     ],
 )
@@ -113,7 +120,7 @@ def test_only_the_opening_paragraph_has_a_dateline():
          "Follow @DNewsHQ", "@DNewsHQ"),
         ("Copyright 2025 Island Wire Service. All rights reserved.", "Island Wire Service"),
         ("© 2016 Thomson Reuters. All rights reserved.", "Thomson Reuters"),
-        ("this report prepared by randi nord for geopolitics alert.", "geopolitics alert"),  # Multi-News, lower-cased
+        ("this report prepared by randi nord for geopolitics alert.", "Geopolitics Alert"),  # Multi-News, lower-cased: title case
     ],
 )
 def test_credit_line_names_the_outlet_when_the_input_did_not(footer, outlet):
@@ -142,6 +149,22 @@ def test_a_credit_mentioned_mid_article_is_not_read():
     text = BODY + "\n\nThis report prepared by Randi Nord for Geopolitics Alert.\n\n" + BODY
     cleaned = clean_article(file_article(text))
     assert cleaned.article.outlet_source == "file name"
+
+
+def test_a_known_wire_tag_is_credited_by_its_name():
+    article = file_article("Tucson, ariz. ( ap ) -- a ghostbell orchid opened on sunday.\n\n" + BODY)
+    assert (clean_article(article).article.outlet, clean_article(article).article.outlet_source) == (
+        "Associated Press", "dateline")
+
+
+def test_a_wire_tag_after_a_byline_in_the_lead_names_the_outlet():
+    lead = ("By Mara Quill, HarbourDay Reporter Wednesday, Jan. 14, 2015 (HarbourDay News) -- A new ferry was "
+            "approved by the harbour board on Tuesday.")
+    cleaned = clean_article(file_article(lead + "\n\n" + BODY))
+    assert (cleaned.article.outlet, cleaned.article.outlet_source) == ("HarbourDay News", "dateline")
+    # a dash after a parenthesis deep in the text, or without the dateline's spaces, is no wire tag
+    for text in (BODY + " " * 10 + "x" * 700 + " (the board) -- was split.", "The vote (11-6) -- a surprise -- passed."):
+        assert clean_article(file_article(text + "\n\n" + BODY)).article.outlet_source == "file name"
 
 
 def test_credit_line_beats_the_dateline_wire_tag_and_the_wire_tag_beats_the_file_name():

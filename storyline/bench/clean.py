@@ -44,6 +44,8 @@ from storyline.models import Article, CleanedArticle
 
 DATA = Path(__file__).parent / "data"
 LABELS_FILE = DATA / "clean_labels.json"
+TUNE2_LABELS_FILE = DATA / "clean_labels_tune2.json"
+HELD_OUT_LABELS_FILE = DATA / "clean_labels_held_out.json"
 PAGES_FILE = DATA / "clean_pages.json"
 BASELINE_FILE = DATA / "clean_baseline.json"
 REMOVED_SHARE = 0.5  # a piece at least half inside the audit was removed
@@ -81,10 +83,12 @@ class Piece:
 @dataclass
 class Document:
     name: str  # "mn_tra_00004/0" or the written page's name
-    group: str  # "Multi-News" | "written"
+    group: str  # "Multi-News" | "tune 2" | "held out" | "written"
     cluster: str
     article: Article
     pieces: list[Piece]
+    outlet: str | None = None  # the outlet the text names as its own, read by a person (None: it names none)
+    outlet_labelled: bool = False
 
 
 def _pieces(text: str, start: int, end: int, label: str, furniture_chars: list[list[int]]) -> list[Piece]:
@@ -113,9 +117,9 @@ def _article(text: str, source: str) -> Article:
     return make_article({"title": "", "text": text}, source=source, raw=text, raw_format="text", default_outlet=source)
 
 
-def load_multinews(root: Path) -> list[Document]:
+def load_multinews(root: Path, labels_file: Path = LABELS_FILE, group: str = "Multi-News") -> list[Document]:
     """The labelled Multi-News documents, checked against their sentence hashes."""
-    labels = json.loads(LABELS_FILE.read_text(encoding="utf-8"))
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))
     clusters_dir = root / "clusters" if (root / "clusters").is_dir() else root
     documents = []
     for entry in labels["documents"]:
@@ -128,7 +132,8 @@ def load_multinews(root: Path) -> list[Document]:
         pieces = [p for (a, b), (_, label, *words) in zip(spans, entry["sentences"])
                   for p in _pieces(text, a, b, label, words[0] if words else [])]
         name = f"{entry['cluster']}/{entry['doc']}"
-        documents.append(Document(name, "Multi-News", entry["cluster"], _article(text, name), pieces))
+        documents.append(Document(name, group, entry["cluster"], _article(text, name), pieces,
+                                  entry.get("outlet"), "outlet" in entry))
     return documents
 
 
@@ -173,6 +178,37 @@ def removal_scores(documents: list[Document], cleaned: list[CleanedArticle]) -> 
             "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
             "furniture_pieces": tp + fn, "article_pieces": counts["fp"] + counts["tn"], **counts,
             "false_removals": false_removals}
+
+
+def _name_words(name: str) -> set[str]:
+    return set(re.findall(r"[\w@]+", name.lower())) - {"the", "news", "media", "inc", "ltd", "co", "com"}
+
+
+def outlet_scores(documents: list[Document], cleaned: list[CleanedArticle]) -> dict:
+    """Outlets named from the text (a credit line or dateline) against the labelled ones: of the documents
+    whose text names its outlet, how many get that name; and how many get a name their text does not give.
+    Names match when one's words hold the other's ("Thomson Reuters" / "Reuters")."""
+    named = right = wrong = 0
+    misses = []
+    for document, result in zip(documents, cleaned):
+        if not document.outlet_labelled:
+            continue
+        article = result.article
+        shown = article.outlet if article.outlet_source in ("credit line", "dateline") else None
+        if document.outlet:
+            named += 1
+            truth, got = _name_words(document.outlet), _name_words(shown or "")
+            if got and (got <= truth or truth <= got):
+                right += 1
+                continue
+        elif not shown:
+            continue
+        if shown:
+            wrong += 1
+        misses.append(f"{document.name}: {shown!r} for {document.outlet!r}")
+    return {"labelled_documents": sum(d.outlet_labelled for d in documents), "text_names_outlet": named,
+            "named_right": right, "share_named": round(right / named, 3) if named else None,
+            "named_wrong": wrong, "misses": misses}
 
 
 def _raw_offsets(cleaned: CleanedArticle) -> list[int]:
@@ -236,33 +272,42 @@ def load_cleaner(path: Path) -> Callable[[Article], CleanedArticle]:
     return module.clean_article
 
 
-def measure(cleaner: Callable[[Article], CleanedArticle], multinews: list[Document], written: list[Document],
+SETS = ("Multi-News", "tune 2", "held out", "written")
+
+
+def measure(cleaner: Callable[[Article], CleanedArticle], documents: dict[str, list[Document]],
             with_briefings: bool = True) -> dict:
-    cleaned_mn = [cleaner(d.article) for d in multinews]
-    cleaned_written = [cleaner(d.article) for d in written]
-    result = {
-        "Multi-News": removal_scores(multinews, cleaned_mn),
-        "written": removal_scores(written, cleaned_written),
-        "overall": removal_scores(multinews + written, cleaned_mn + cleaned_written),
-    }
+    """Removal scores per set and overall; outlets named from the text, and the furniture in summaries and
+    timelines, per Multi-News set."""
+    cleaned = {name: [cleaner(d.article) for d in docs] for name, docs in documents.items()}
+    result = {name: removal_scores(documents[name], cleaned[name]) for name in documents}
+    result["overall"] = removal_scores([d for docs in documents.values() for d in docs],
+                                       [c for name in documents for c in cleaned[name]])
+    for name in documents:
+        if any(d.outlet_labelled for d in documents[name]):
+            result[name]["outlets"] = outlet_scores(documents[name], cleaned[name])
     if with_briefings:
-        result["briefings"] = furniture_sentence_share(multinews, cleaned_mn)
+        for name in documents:
+            if name != "written":
+                key = "briefings" if name == "Multi-News" else f"briefings {name}"
+                result[key] = furniture_sentence_share(documents[name], cleaned[name])
     return result
 
 
 def evaluate(root: Path, baseline_cleaner: Path | None = None, with_briefings: bool = True) -> dict:
-    multinews, written = load_multinews(root), load_written()
+    documents = {"Multi-News": load_multinews(root), "tune 2": load_multinews(root, TUNE2_LABELS_FILE, "tune 2"),
+                 "held out": load_multinews(root, HELD_OUT_LABELS_FILE, "held out"), "written": load_written()}
     if baseline_cleaner:
-        before = measure(load_cleaner(baseline_cleaner), multinews, written, with_briefings)
+        before = measure(load_cleaner(baseline_cleaner), documents, with_briefings)
         before_note = f"measured in this run from {baseline_cleaner}"
     else:
         stored = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
         before, before_note = stored["figures"], stored["cleaner"]
     return {
         "dataset": root.name,
-        "documents": {"Multi-News": len(multinews), "written": len(written)},
+        "documents": {name: len(docs) for name, docs in documents.items()},
         "before": before, "before_cleaner": before_note,
-        "after": measure(clean_article, multinews, written, with_briefings),
+        "after": measure(clean_article, documents, with_briefings),
     }
 
 
@@ -278,16 +323,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = evaluate(args.dataset, args.baseline_cleaner, not args.no_briefings)
     documents = result["documents"]
-    print(f"{documents['Multi-News']} Multi-News documents and {documents['written']} written pages, "
-          f"labelled by sentence; before = {result['before_cleaner']}")
+    print(", ".join(f"{n} {name}" for name, n in documents.items()) + " documents, labelled by sentence "
+          "(Multi-News and tune 2: read while rules were written; held out: never read for rules); "
+          f"before = {result['before_cleaner']}")
     print(f"{'set':<11} {'pieces':>6} {'furniture':>9} {'P before':>8} {'R before':>8} {'P after':>7} {'R after':>7}")
-    for name in ("Multi-News", "written", "overall"):
-        old, new = result["before"][name], result["after"][name]
+    for name in (*documents, "overall"):
+        new, old = result["after"][name], result["before"].get(name)
+        before = f"{old['precision']:>8.3f} {old['recall']:>8.3f}" if old else f"{'-':>8} {'-':>8}"
         print(f"{name:<11} {new['furniture_pieces'] + new['article_pieces']:>6} {new['furniture_pieces']:>9} "
-              f"{old['precision']:>8.3f} {old['recall']:>8.3f} {new['precision']:>7.3f} {new['recall']:>7.3f}")
-    for when in ("before", "after"):
-        if briefings := result[when].get("briefings"):
-            print(f"{when}: furniture in {briefings['summary_furniture']}/{briefings['summary_sentences']} summary "
-                  f"sentences and {briefings['timeline_furniture']}/{briefings['timeline_sentences']} timeline entries")
+              f"{before} {new['precision']:>7.3f} {new['recall']:>7.3f}")
+    for name in documents:
+        key = "briefings" if name == "Multi-News" else f"briefings {name}"
+        for when in ("before", "after"):
+            if briefings := result[when].get(key):
+                print(f"{name}, {when}: furniture in {briefings['summary_furniture']}/{briefings['summary_sentences']} "
+                      f"summary sentences and {briefings['timeline_furniture']}/{briefings['timeline_sentences']} "
+                      "timeline entries")
+        for when in ("before", "after"):
+            if outlets := result[when].get(name, {}).get("outlets"):
+                print(f"{name}, {when}: outlet named from the text for {outlets['named_right']} of the "
+                      f"{outlets['text_names_outlet']} documents whose text names it ({outlets['share_named']}); "
+                      f"a wrong or unfounded name for {outlets['named_wrong']} of {outlets['labelled_documents']}")
     write_results(args.json, result)
     return 0
