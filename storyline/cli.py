@@ -387,6 +387,7 @@ def run_serve(args: argparse.Namespace) -> int:
 # name -> module under storyline.bench exposing add_arguments(parser) and run(args) -> int
 BENCHMARKS = {
     "clean": "Furniture removal (sentence precision/recall) on labelled Multi-News and written pages, old and new cleaner",
+    "html": "Main text of HTML pages: storyline against trafilatura alone",
     "summarize": "Summary quality (ROUGE) against baselines and published systems",
     "speed": "Cold and warm briefing time, by stage",
     "cluster": "Story clustering quality (B-cubed, ARI) and throughput",
