@@ -168,6 +168,11 @@ RULES: tuple[Rule, ...] = (
             r"en\s+español|in\s+english)",
             _LINK_LIST_LABEL,  # a link-list label whose list the extractor dropped
             r"(?i:(?:acquire|purchase|request)\s+(?:licensing|reprint)\s+rights|reuse\s+this\s+content)[.:]?",
+            # an update notice: "KQVN 7 will update this story as more information becomes available."
+            r"(?:[^.!?]{0,40}\s)?(?i:will\s+(?:continue\s+to\s+)?update\s+this\s+(?:story|article|report|page))"
+            r"(?:\s+[^.!?]{0,80})?[.!]?",
+            r"(?i:this\s+(?:is\s+a\s+(?:breaking|developing)\s+(?:news\s+)?story|(?:story|article|report|page)\s+"
+            r"(?:will\s+be|has\s+been|was)\s+updated))(?:\s+[^.!?]{0,80})?[.!]?",
         ),
     ),
     Rule(
@@ -228,6 +233,7 @@ RULES: tuple[Rule, ...] = (
             r"(?i:(?:\d+|no|view(?:\s+all)?|show(?:\s+all)?|load(?:\s+more)?|read|hide)\s+(?:comments?|replies))",
             r"(?i:comments?\s*\(\d+\)|\d+\s+repl(?:y|ies)|leave\s+a\s+(?:comment|reply)|join\s+the\s+"
             r"(?:discussion|conversation)|(?:add|post)\s+a\s+comment|report(?:\s+abuse)?)[.:]?",
+            r"(?i:comments\s+(?:are|have\s+been)\s+(?:closed|disabled|turned\s+off))\b[^.!?]{0,60}[.!]?",
             r"(?i:let\s+us\s+know\s+(?:in\s+the\s+comments(?:\s+below)?|(?:what|how)\s+you\s+(?:think|feel)"
             r"(?:\s+(?:in\s+the\s+comments|below))?))[.!]?",
         ),
@@ -489,7 +495,8 @@ RULES: tuple[Rule, ...] = (
         _rx(
             r"(?i:this\s+(?:report|article|story|piece)\s+(?:was\s+)?(?:prepared|written|produced|filed|compiled|"
             r"reported)\s+by)\s[^.!?]{1,150}\.?",
-            r"[^.!?]{1,80}\s(?i:contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|article|story))\.?",
+            r"[^.!?]{1,80}\s(?i:contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|article|story))"
+            r"(?:\s+(?i:from)\s+[^.!?]{1,40})?\.?",
         ),
     ),
     Rule(

@@ -573,6 +573,17 @@ def test_broadcaster_page_with_caption_labels_and_link_lists(tmp_path):
     assert "link_list" in {span.rule for span in cleaned.removed}
 
 
+def test_update_notices_closed_comments_and_a_contribution_line_from_a_place_go():
+    body = "Ferry workers in three ports walked out on Tuesday in a dispute over pay, the union said."
+    for furniture in ("KQVN 7 will update this story as more information becomes available.",
+                      "This is a developing story.", "This story has been updated to correct the time of the vote.",
+                      "Comments are closed on wire stories.",
+                      "Halvard Press Agency writer Jonas Feyde contributed to this report from Nordvik."):
+        cleaned = clean_article(make_article(f"{body}\n\n{furniture}"))
+        assert cleaned.text == body, furniture
+        assert_audit_consistent(cleaned)
+
+
 def test_reuters_style_stamps_standards_line_and_licensing_link_go():
     text = ("By Jon Reyes\n\nMarch 7, 2025 8:15 AM UTC Updated ago\n\nThe harbour authority will appeal, its chairman "
             "said on Friday.\n\nReporting by Jon Reyes; Editing by Clara Ng\n\nOur Standards: The Tidewire Trust "
@@ -715,6 +726,9 @@ LOOKALIKES = [
     "View images of the flood were shared widely, police said.",
     "Story highlights of the season included a win in May, the coach said.",
     "The deal with getty images / the agency was signed on Monday.",
+    "The council will update this plan in May, the mayor said.",
+    "Comments from residents are closed to the press, the mayor said.",
+    "Jon Reyes contributed to this report's findings, the inquiry said.",
 ]
 
 
