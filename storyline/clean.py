@@ -593,7 +593,7 @@ _BRACKETED_LINK = re.compile(r"\[\s*(?:[^\s\[\]]+\s+){4,20}[^\s\[\]]*\s*\]\s+")
 # A photo credit in parentheses opening a sentence ends the caption before it: "Opponents demonstrating in
 # 2014. ( matt mcclain/the washington post ) the florida supreme court said ...", or, with a wire's name, a
 # caption the page cut short: "The restaurant was closed after their... ( associated press ) ...".
-_CAPTION_CREDIT = re.compile(r"\(\s*(?:[\w'’.\-]+(?:\s+[\w'’.\-]+){0,4}\s*/\s*[^()/]{2,40}(?:/[^()/]{2,30}){0,2}|"
+_CAPTION_CREDIT = re.compile(r"\(\s*(?!(?i:h\s*/\s*t|via)\b)(?:[\w'’.\-]+(?:\s+[\w'’.\-]+){0,4}\s*/\s*[^()/]{2,40}(?:/[^()/]{2,30}){0,2}|"
                              r"(?i:photo|image)s?\s*:\s*[^()]{2,60}|"
                              r"(?P<wire>(?i:associated\s+press|reuters|afp)))(?<![.!?])\s*\)(?:\s+|\s*$)")
 MAX_CAPTION_WORDS = 40

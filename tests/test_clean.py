@@ -729,6 +729,7 @@ LOOKALIKES = [
     "The council will update this plan in May, the mayor said.",
     "Comments from residents are closed to the press, the mayor said.",
     "Jon Reyes contributed to this report's findings, the inquiry said.",
+    "Where was the harbour master? ( h/t the brackenford courier ) The board did not say.",
 ]
 
 
