@@ -6,7 +6,9 @@ date from the data alone. Plain-text pages often have neither, yet their text sa
 
 * a dateline ("PORT ALDRIC, Norvane Islands, March 4, 2025 (IWS) —", "MOSCOW (Reuters) -",
   "Dec 20 (Reuters) -") gives the place, the wire and the date: the date counts only when the dateline
-  gives its year ("Jan. 15" alone dates nothing; a year is never guessed);
+  gives its year ("Jan. 15" alone dates nothing; a year is never guessed); a tag opening the story
+  ("(CNN) The ...") or a dateline's wire tag after a byline in the lead ("By X ... (HealthDay News) --")
+  gives the wire; a known wire is credited by its name ("( ap )" -> "Associated Press");
 * a report credit ("This report prepared by Randi Nord for Geopolitics Alert."), a licence footer ("All
   content created by the Daily Caller News Foundation ...", "Copyright 2025 Island Wire Service.") or a
   social prompt of the outlet's own ("Please, follow us on Twitter: Follow @DNewsHQ") names the outlet.
