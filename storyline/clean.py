@@ -586,9 +586,9 @@ _GLUED_OPENINGS = tuple((rule, re.compile(pattern)) for rule, pattern in (
     ("photo_credit", rf"{_UPI_CREDIT}\s+"),
     ("photo_credit", rf"(?:{_PAREN_PHOTO_CREDIT})\s+"),
 ))
+_CAPTION_SENTENCE = re.compile("|".join(f"(?:{pattern})" for pattern in _CAPTION_SENTENCES))
 # An inline link to another story in brackets, opening a sentence: "[ executions fell to a 25-year low ] in a
 # pair of rulings ...". Five words or more: an editor's insertion ("[The minister] said") is shorter.
-_CAPTION_SENTENCE = re.compile("|".join(f"(?:{pattern})" for pattern in _CAPTION_SENTENCES))
 _BRACKETED_LINK = re.compile(r"\[\s*(?:[^\s\[\]]+\s+){4,20}[^\s\[\]]*\s*\]\s+")
 # A photo credit in parentheses opening a sentence ends the caption before it: "Opponents demonstrating in
 # 2014. ( matt mcclain/the washington post ) the florida supreme court said ...", or, with a wire's name, a
@@ -911,14 +911,14 @@ def _glued_spans(unit: _Unit) -> list[RemovedSpan]:
         if (m := _BRACKETED_LINK.match(unit.raw, a, b)) and words(m.end(), len(unit.raw)) >= MIN_GLUED_REST_WORDS:
             sentence_cuts.append((a, m.end(), "related_link"))
             start = m.end()
-        elif ((m := _CAPTION_CREDIT.match(unit.raw, a, b)) and previous
-              and words(*previous) <= MAX_CAPTION_WORDS
-              and (not m.group("wire") or unit.raw[: previous[1]].endswith(("...", "…")))):
-            sentence_cuts.append((previous[0], m.end(), "photo_caption"))  # the caption and its credit
-            start = m.end()
-        elif (m := _CAPTION_CREDIT.match(unit.raw, a, b)) and previous is None and _CREDIT_SOURCE.search(m.group(0)):
-            sentence_cuts.append((a, m.end(), "photo_credit"))  # a credit opening the text: its caption was dropped
-            start = m.end()
+        elif m := _CAPTION_CREDIT.match(unit.raw, a, b):
+            if (previous and words(*previous) <= MAX_CAPTION_WORDS
+                    and (not m.group("wire") or unit.raw[: previous[1]].endswith(("...", "…")))):
+                sentence_cuts.append((previous[0], m.end(), "photo_caption"))  # the caption and its credit
+                start = m.end()
+            elif previous is None and _CREDIT_SOURCE.search(m.group(0)):
+                sentence_cuts.append((a, m.end(), "photo_credit"))  # a credit opening the text: its caption was dropped
+                start = m.end()
         # a piece that opens in lower case continues the sentence before (a split after "Dec.")
         previous = (previous[0], b) if previous and not (unit.raw[a].isupper() or unit.raw[a] in "(\"“") else (a, b)
         while True:  # an opening cut may bare another ("Share share Photo the ...")

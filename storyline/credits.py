@@ -204,11 +204,9 @@ def with_text_provenance(article: Article, removed: Iterable[RemovedSpan], datel
     the first paragraph, whose opening may carry the dateline's wire tag after a byline or caption."""
     changes: dict[str, object] = {}
     if article.outlet_source in FALLBACK_OUTLET_SOURCES:
-        credited = outlet_from_credits(removed)
-        wire = dateline.wire if dateline and dateline.wire else lead_wire(lead)
-        if credited:
+        if credited := outlet_from_credits(removed):
             changes.update(outlet=credited, outlet_source="credit line")
-        elif wire:
+        elif wire := (dateline.wire if dateline and dateline.wire else lead_wire(lead)):
             changes.update(outlet=credited_name(wire), outlet_source="dateline")
     if article.published is None and dateline and dateline.published:
         changes.update(published=dateline.published, published_source="dateline")

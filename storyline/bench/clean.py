@@ -297,9 +297,12 @@ def measure(cleaner: Callable[[Article], CleanedArticle], documents: dict[str, l
     if with_briefings:
         for name in documents:
             if name != "written":
-                key = "briefings" if name == "Multi-News" else f"briefings {name}"
-                result[key] = furniture_sentence_share(documents[name], cleaned[name])
+                result[_briefings_key(name)] = furniture_sentence_share(documents[name], cleaned[name])
     return result
+
+
+def _briefings_key(name: str) -> str:
+    return "briefings" if name == "Multi-News" else f"briefings {name}"  # the first set's key as stored before
 
 
 def evaluate(root: Path, baseline_cleaner: Path | None = None, with_briefings: bool = True) -> dict:
@@ -341,9 +344,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name:<11} {new['furniture_pieces'] + new['article_pieces']:>6} {new['furniture_pieces']:>9} "
               f"{before} {new['precision']:>7.3f} {new['recall']:>7.3f}")
     for name in documents:
-        key = "briefings" if name == "Multi-News" else f"briefings {name}"
         for when in ("before", "after"):
-            if briefings := result[when].get(key):
+            if briefings := result[when].get(_briefings_key(name)):
                 print(f"{name}, {when}: furniture in {briefings['summary_furniture']}/{briefings['summary_sentences']} "
                       f"summary sentences and {briefings['timeline_furniture']}/{briefings['timeline_sentences']} "
                       "timeline entries")
