@@ -7,6 +7,9 @@ result is written with :func:`storyline.learned.save_model`: the model, its card
 """
 
 from __future__ import annotations
+# The LightGBM settings every trainer shares: the same model from the same data, quietly, on one thread
+# (OpenMP threads spin on a shared machine: 2 threads took 5x longer than 1 there).
+REPRODUCIBLE_LIGHTGBM = {"verbose": -1, "deterministic": True, "num_threads": 1, "force_col_wise": True}
 
 # name -> one-line description; the module storyline.train.NAME holds the trainer
 TRAINERS = {

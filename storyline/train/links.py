@@ -29,6 +29,7 @@ import numpy as np
 from storyline.cluster import (PAIR_FEATURES, PAIR_FEATURES_VERSION, ArticleLinkClusterer, HandSetLinks, LearnedLinks,
                                final_stories)
 from storyline.models import AnalyzedArticle
+from storyline.train import REPRODUCIBLE_LIGHTGBM
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,8 @@ PARAMETERS = {
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
     "lambda_l2": 1.0,
-    "verbose": -1,
     "seed": SEED,
-    "deterministic": True,
-    "num_threads": 1,  # OpenMP threads spin on a shared machine (see train/salience.py)
-    "force_col_wise": True,
+    **REPRODUCIBLE_LIGHTGBM,
     # More similar never means less likely one story, a longer gap between event times never more likely:
     # the few far-apart look-alike pairs in the data cannot teach a tree otherwise by chance.
     "monotone_constraints": [1, 1, 1, 1, 1, -1, 0, 0],  # in PAIR_FEATURES order

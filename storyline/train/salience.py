@@ -26,6 +26,7 @@ import numpy as np
 
 from storyline.salience import (FEATURES, FORMAT_VERSION, MODEL_NAME, QUALITY_EXPONENT, ClusterFeatures, select,
                                  sentence_features)
+from storyline.train import REPRODUCIBLE_LIGHTGBM
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,8 @@ PARAMETERS = {
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
     "lambda_l2": 1.0,
-    "verbose": -1,
     "seed": SEED,
-    "deterministic": True,
-    "num_threads": 1,  # OpenMP threads spin on a shared machine: 2 threads took 5x longer than 1 there
-    "force_col_wise": True,
+    **REPRODUCIBLE_LIGHTGBM,
 }
 ROUNDS = 400
 
