@@ -404,6 +404,12 @@ def meta_author(html: str) -> str | None:
     return None
 
 
+def trafilatura_paragraphs(text: str) -> str:
+    """trafilatura's text with a blank line between paragraphs: it separates them with one newline, and
+    storyline's stages expect a blank line."""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def extract_html(
     html: str, *, source: str, url: str | None = None, default_outlet: str = "", encoding: str = "utf-8"
 ) -> Article:
@@ -425,8 +431,7 @@ def extract_html(
     )
     if document is None or len((document.text or "").split()) < MIN_HTML_ARTICLE_WORDS:
         raise InputError("HTML page with no article text (a menu, index or error page?)", input=source)
-    # trafilatura separates paragraphs with one newline; our stages expect a blank line between them.
-    text = "\n\n".join(line.strip() for line in document.text.splitlines() if line.strip())
+    text = trafilatura_paragraphs(document.text)
     page_url = url or document.url
     record = {
         "title": document.title or "",

@@ -149,14 +149,14 @@ def trafilatura_cleaned_text(html: str, path: Path) -> str | None:
 
     from storyline.clean import clean_article
     from storyline.errors import InputError
-    from storyline.ingest import make_article
+    from storyline.ingest import make_article, trafilatura_paragraphs
 
     text = trafilatura.extract(html)
     if text is None:
         return None
     metadata = trafilatura.extract_metadata(html)
     record = {"title": (metadata.title if metadata else "") or "",
-              "text": "\n\n".join(line.strip() for line in text.splitlines() if line.strip())}
+              "text": trafilatura_paragraphs(text)}
     try:
         article = make_article(record, source=str(path), raw=html, raw_format="html", default_outlet=path.stem)
     except InputError:
