@@ -33,6 +33,34 @@ def local_http_server(handler) -> Iterator[tuple[str, ThreadingHTTPServer]]:
         httpd.server_close()
 
 
+# The fast lane, `pytest -m "not models"`: the tests that need no language or embedding model. A test
+# needs them when it asks for the analyzer (directly or through another fixture) or carries the mark.
+MODEL_FIXTURES = frozenset({"analyzer"})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.models)
+
+
+def pytest_configure(config) -> None:
+    if "not models" in (config.option.markexpr or ""):
+        _refuse_models()
+
+
+def _refuse_models() -> None:
+    """In the fast lane a model that loads is a test missing its mark: fail it, with what to do."""
+    from storyline.analyze import embedders, recognizers
+
+    def refuse(**_options):
+        raise RuntimeError("this test loads a model: mark it @pytest.mark.models (or ask for the analyzer fixture)")
+
+    for registry in (embedders, recognizers):
+        for name in registry.names():
+            registry.register(name)(refuse)
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared/data, or skip the test when it is not there."""
     path = SHARED_DATA.joinpath(*parts)

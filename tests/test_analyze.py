@@ -155,6 +155,7 @@ def test_embeddings_normalised_one_row_per_sentence(seed_articles):
         np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
+@pytest.mark.models
 def test_onnx_embedder_handles_empty_and_long_input():
     embedder = embedders.create("minilm-onnx")
     assert embedder.encode([]).shape == (0, 384)

@@ -84,6 +84,7 @@ def baseline_mb(tmp_path_factory) -> float:
     return run.peak_mb
 
 
+@pytest.mark.models
 def test_encodings_empty_and_binary_files(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -126,6 +127,7 @@ def test_encodings_empty_and_binary_files(tmp_path):
     assert len(texts) == 7
 
 
+@pytest.mark.models
 @pytest.mark.parametrize("suffix", [".txt", ".jsonl", ".csv"])
 def test_a_100_mb_single_line_is_refused_in_bounded_memory_and_time(tmp_path, baseline_mb, suffix):
     line = b"word " * (20 * 1024 * 1024)  # 100 MB, no newline
@@ -154,6 +156,7 @@ def test_a_100_mb_single_line_is_refused_in_bounded_memory_and_time(tmp_path, ba
     assert run.seconds < 60
 
 
+@pytest.mark.models
 def test_a_million_tiny_jsonl_records_stream_in_bounded_memory(tmp_path, baseline_mb):
     dump = tmp_path / "million.jsonl"
     records = [json.dumps({"title": f"Row {i}", "text": f"The council met on Tuesday about item {i}."}).encode()
@@ -188,6 +191,7 @@ def _billion_laughs(body: str) -> str:
     return f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>{body}'
 
 
+@pytest.mark.models
 def test_hostile_and_useless_html(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -239,6 +243,7 @@ def _rss(items: str, head: str = "") -> str:
     return f'{head}<rss version="2.0"><channel><title>Port Aldric Wire</title>{items}</channel></rss>'
 
 
+@pytest.mark.models
 def test_bad_feeds_from_files(tmp_path):
     (tmp_path / "not-xml.xml").write_text("this is not XML at all { } <<<", encoding="utf-8")
     laughs = _billion_laughs("").removeprefix('<?xml version="1.0"?>')
@@ -264,6 +269,7 @@ def test_bad_feeds_from_files(tmp_path):
     assert all("root:" not in text for text in stored.values())
 
 
+@pytest.mark.models
 def test_a_feed_of_10000_entries_is_read_in_bounded_time(tmp_path, baseline_mb):
     from storyline.fetch import MAX_FEED_ENTRIES
 
@@ -293,6 +299,7 @@ def test_a_feed_of_10000_entries_is_read_in_bounded_time(tmp_path, baseline_mb):
     assert run.seconds < 120
 
 
+@pytest.mark.models
 def test_broken_jsonl_lines_and_csv_quoting(tmp_path):
     dump = tmp_path / "rows.jsonl"
     lines = [
@@ -332,6 +339,7 @@ def test_broken_jsonl_lines_and_csv_quoting(tmp_path):
         rows(db, "SELECT DISTINCT id, title, text FROM articles")) and len(rows(db)) == 3
 
 
+@pytest.mark.models
 def test_impossible_dates_in_metadata_and_text(tmp_path):
     body = (
         "The council first met on February 31, 2017, according to a leaflet, and again on 31/02/2017. "
@@ -366,6 +374,7 @@ def test_impossible_dates_in_metadata_and_text(tmp_path):
     assert "3 Mar 2017" in labels and "31 Feb" not in labels
 
 
+@pytest.mark.models
 def test_an_unwritable_output_is_one_error_line(tmp_path):
     (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
 
@@ -376,6 +385,7 @@ def test_an_unwritable_output_is_one_error_line(tmp_path):
     assert str(tmp_path) in error and "cannot write the output" in error
 
 
+@pytest.mark.models
 def test_unencodable_names_and_text_and_vanished_dumps(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

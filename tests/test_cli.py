@@ -20,6 +20,7 @@ def brief(capsys, *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
+@pytest.mark.models
 def test_seeds_markdown_briefing_says_what_happened(capsys, seeds_dir):
     status, out, err = brief(capsys, str(seeds_dir))
     assert status == 0, err
@@ -35,6 +36,7 @@ def test_seeds_markdown_briefing_says_what_happened(capsys, seeds_dir):
         assert junk not in summary
 
 
+@pytest.mark.models
 def test_seeds_json_follows_schema_and_every_citation_resolves(capsys, seeds_dir):
     status, out, _ = brief(capsys, str(seeds_dir), "--format", "json", "--words", "120")
     assert status == 0
@@ -51,6 +53,7 @@ def test_seeds_json_follows_schema_and_every_citation_resolves(capsys, seeds_dir
         assert first["article_id"] in texts
 
 
+@pytest.mark.models
 def test_html_output_is_one_self_contained_page(capsys, seeds_dir, tmp_path):
     target = tmp_path / "briefing.html"
     status, out, _ = brief(capsys, str(seeds_dir), "--format", "html", "-o", str(target))
@@ -60,6 +63,7 @@ def test_html_output_is_one_self_contained_page(capsys, seeds_dir, tmp_path):
     assert 'href="#cite-1"' in page and 'id="cite-1"' in page
 
 
+@pytest.mark.models
 def test_examples_pile_is_briefed_without_shared_data_and_the_wire_copy_counts_once(capsys):
     status, out, err = brief(capsys, str(EXAMPLES), "--no-deep", "--format", "json")
     assert status == 0, err
@@ -76,6 +80,7 @@ def test_examples_pile_is_briefed_without_shared_data_and_the_wire_copy_counts_o
     assert len(notes) == 1 and "the pile holds 2 stories" in notes[0] and "ghostbell" in notes[0].lower()
 
 
+@pytest.mark.models
 def test_whole_pile_briefs_every_article_as_one_story(capsys):
     status, out, err = brief(capsys, str(EXAMPLES), "--no-deep", "--format", "json", "--whole-pile")
     assert status == 0, err
@@ -84,6 +89,7 @@ def test_whole_pile_briefs_every_article_as_one_story(capsys):
     assert "storyline: note:" not in err
 
 
+@pytest.mark.models
 def test_a_text_file_whose_first_line_is_a_paragraph_has_no_headline(capsys, tmp_path):
     paragraph = ("The harbour authority of the Norvane Islands said on Tuesday that the new quay would open in "
                  "the spring, two months later than planned, because the dredging survey had found more silt "
@@ -96,6 +102,7 @@ def test_a_text_file_whose_first_line_is_a_paragraph_has_no_headline(capsys, tmp
     assert data["headline"] == "The harbour authority of the Norvane Islands said on Tuesday that the new quay would open …"
 
 
+@pytest.mark.models
 def test_bad_inputs_are_one_line_each_and_the_rest_is_briefed(capsys, seeds_dir, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
@@ -149,6 +156,7 @@ def test_usage_errors_are_exit_2(capsys, args):
     assert "storyline: error:" in capsys.readouterr().err
 
 
+@pytest.mark.models
 def test_ingest_of_an_empty_directory_says_so_and_exits_2(tmp_path, capsys):
     (tmp_path / "pile").mkdir()
     assert main(["ingest", "--db", str(tmp_path / "s.db"), str(tmp_path / "pile")]) == 2
@@ -158,6 +166,7 @@ def test_ingest_of_an_empty_directory_says_so_and_exits_2(tmp_path, capsys):
     assert err[1].startswith("0 new, 0 already stored, 1 error; 0 stories touched; 0 articles in ")
 
 
+@pytest.mark.models
 def test_counts_of_one_are_singular_in_the_cli_and_the_markdown(tmp_path, capsys):
     (tmp_path / "empty.txt").write_text("")
     assert main(["ingest", "--db", str(tmp_path / "s.db"), str(EXAMPLES / "tarne-gazette.txt"),

@@ -27,6 +27,7 @@ def test_a_new_store_records_the_default_learned_links(tmp_path, analyzer):
         assert isinstance(clusterer.links, LearnedLinks)
 
 
+@pytest.mark.models
 def test_the_cli_option_chooses_the_clusterer_and_the_store_keeps_it(tmp_path):
     from storyline.cluster import HandSetLinks
 

@@ -4,6 +4,8 @@ store from before copies by containment, and separately written articles of one 
 import re
 from pathlib import Path
 
+import pytest
+
 from storyline.clean import clean_article
 from storyline.dedup import COPY_CONTAINMENT, SyndicationIndex, containment, copy_shingles, group_syndicated_copies
 from storyline.ingest import read_inputs
@@ -68,6 +70,7 @@ def test_a_window_of_the_text_with_other_furniture_is_a_copy_and_a_quote_is_not(
     assert containment(copy_shingles(reaction), copy_shingles(wire)) < COPY_CONTAINMENT
 
 
+@pytest.mark.models
 def test_a_store_from_before_containment_keeps_its_groups_and_finds_new_copies(tmp_path):
     """Migration 3 empties the old MinHash signatures; opening the indexes recomputes the shingles."""
     import numpy as np

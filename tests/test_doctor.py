@@ -89,6 +89,7 @@ def test_doctor_refuses_a_file_that_is_not_a_store(tmp_path, capsys):
     assert err.startswith("storyline: error: ") and str(bogus) in err and "Traceback" not in err
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_sigkill_at_random_points_never_loses_or_duplicates(tmp_path):
     pile = tmp_path / "pile"

@@ -60,6 +60,7 @@ def test_partitions_read_exactly_what_a_local_run_reads(tmp_path):
     assert len(by_partitions) > 15
 
 
+@pytest.mark.models
 def test_a_partition_that_fails_is_one_error_and_the_rest_goes_on(tmp_path):
     dump = tmp_path / "a.jsonl"
     dump.write_text("\n".join(json.dumps({"title": "T", "text": f"Text {n}."}) for n in range(4)), encoding="utf-8")
@@ -98,6 +99,7 @@ def _story_state(store: Store, brief: bool = True) -> tuple[dict, dict, dict]:
     return groups, stories, briefings
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_dask_gives_the_same_groups_stories_and_briefings_as_a_local_run(tmp_path, seeds_dir, dask_executor):
     copies = tmp_path / "copies"
@@ -130,6 +132,7 @@ def test_dask_gives_the_same_groups_stories_and_briefings_as_a_local_run(tmp_pat
     assert len(states["local"][2]) == len(plain_stories)
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_bad_inputs_on_dask_are_one_error_line_each_and_the_rest_is_stored(tmp_path):
     pile = tmp_path / "pile"
@@ -154,6 +157,7 @@ def test_bad_inputs_on_dask_are_one_error_line_each_and_the_rest_is_stored(tmp_p
         assert store.count_articles() == 7
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, dask_executor):
     pile = tmp_path / "pile"
@@ -202,6 +206,7 @@ def _stories_by_id(store: Store) -> dict[str, tuple[str, frozenset[str]]]:
     return stories
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_story_ids_and_titles_are_the_same_on_both_executors_and_after_a_repair(tmp_path, dask_executor):
     """Issue 14, items 5-6: on a shuffled 20-story DUC 2004 stream (plain text, no headlines), the

@@ -58,10 +58,10 @@ def test_seed_actors_and_framing(seed_sections):
 
 
 @pytest.fixture(scope="module")
-def harbour_briefing():
+def harbour_briefing(analyzer):
     from storyline.pipeline import brief_paths
 
-    run = brief_paths([EXAMPLES])
+    run = brief_paths([EXAMPLES], analyzer=analyzer)
     assert not run.errors
     return run.briefing
 

@@ -20,6 +20,7 @@ def site():
         yield served
 
 
+@pytest.mark.models
 def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, capsys):
     base, httpd = site
     db = str(tmp_path / "s.db")
@@ -41,6 +42,7 @@ def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, ca
         assert store.count_articles() == 3
 
 
+@pytest.mark.models
 def test_watch_polls_until_max_polls_and_stores_each_entry_once(site, tmp_path, capsys):
     base, httpd = site
     db = str(tmp_path / "s.db")
@@ -52,6 +54,7 @@ def test_watch_polls_until_max_polls_and_stores_each_entry_once(site, tmp_path, 
         assert store.count_articles() == 1
 
 
+@pytest.mark.models
 def test_pages_and_bad_urls_in_one_batch(site, tmp_path, capsys):
     base, _ = site
     db = str(tmp_path / "s.db")

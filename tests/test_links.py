@@ -73,6 +73,7 @@ def test_the_learned_clusterer_replays_a_reopened_window_like_an_uninterrupted_r
     assert reopened.assign(articles[1]).story.id == story_of[articles[0].id]
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_train_command_reproduces_a_links_model_with_its_card(tmp_path, monkeypatch):
     train = shared_path("multinews_train3000")

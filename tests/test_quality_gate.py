@@ -74,6 +74,7 @@ def test_copy_grouping_meets_pinned_minimum(dataset):
     assert ours["recall"] > result["methods"]["Jaccard 0.5 (before)"]["recall"]
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_duc2004_subset_meets_pinned_minimum():
     result = evaluate(shared_path("duc2004"), systems=[*DUC_MINIMUM, "lead"], limit=10)
@@ -85,6 +86,7 @@ def test_duc2004_subset_meets_pinned_minimum():
     assert result["summary"]["peer:ICSISumm"]["rouge2"] > 0  # the peers are scored by the same code
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_multinews_subset_meets_pinned_minimum():
     result = evaluate(shared_path("multinews_val200"), systems=[*MULTINEWS_MINIMUM, "round-robin-lead"], limit=20)

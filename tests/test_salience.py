@@ -51,6 +51,7 @@ def test_a_model_trained_for_other_features_is_refused(tmp_path):
     assert "other features" in error.value.one_line()
 
 
+@pytest.mark.models
 def test_cli_names_the_fix_when_the_model_file_is_unreadable(tmp_path, seeds_dir):
     """A broken model file ($STORYLINE_MODEL_DIR: retrained models) is one error line and exit 2, never a traceback."""
     for path in model_paths(MODEL_NAME)[:2]:
@@ -110,6 +111,7 @@ def test_learned_summary_is_in_story_order(make_articles):
 # --- training ------------------------------------------------------------------------------------
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_train_command_reproduces_a_model_with_its_card(tmp_path):
     train = shared_path("multinews_train3000")

@@ -123,6 +123,7 @@ def test_briefing_versions_and_what_changed(tmp_path, analyzer, capsys):
         assert cited[sentence["citations"][0]]["text"] == sentence["text"]
 
 
+@pytest.mark.models
 def test_stories_command_lists_and_filters(tmp_path, capsys):
     db = str(tmp_path / "s.db")
     assert main(["ingest", "--db", db, str(EXAMPLES)]) == 0
@@ -145,6 +146,7 @@ def test_stories_command_lists_and_filters(tmp_path, capsys):
     assert "no story has this id" in capsys.readouterr().err
 
 
+@pytest.mark.models
 def test_bad_inputs_during_ingest_lose_nothing(tmp_path, capsys):
     db = str(tmp_path / "s.db")
     assert main(["ingest", "--db", db, str(EXAMPLES / "brackenford-courier.txt")]) == 0
@@ -184,6 +186,7 @@ def write_many_articles(target: Path, count: int) -> None:
         (target / f"outlet-{n % 9}-{n:03d}.txt").write_text(f"Dispatch {n}\n\n{body}\n", encoding="utf-8")
 
 
+@pytest.mark.models
 @pytest.mark.slow
 def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
     articles = tmp_path / "pile"
