@@ -10,6 +10,7 @@ Only this module prints; errors caused by the user's input are one line, never a
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import re
@@ -399,45 +400,42 @@ BENCHMARKS = {
 }
 
 
-def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
-    import importlib
+def add_module_subcommands(parser: argparse.ArgumentParser, *, dest: str, metavar: str, package: str,
+                           table: dict[str, str], chosen: str | None) -> None:
+    """One subcommand per module of ``package`` (``table``: name -> help). Only the chosen module is imported
+    (its ``add_arguments`` and ``run``), so building the parser does not import every benchmark or trainer."""
+    sub = parser.add_subparsers(dest=dest, metavar=metavar, required=True)
+    for name, help_text in table.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            try:
+                module = importlib.import_module(f"{package}.{name}")
+            except ModuleNotFoundError as exc:
+                if (exc.name or "").startswith("storyline"):
+                    raise
+                raise ConfigError(f"{metavar.lower()} '{name}' needs the package {exc.name}, which is not installed",
+                                  fix="pip install 'storyline[all]'") from None
+            module.add_arguments(command_parser)
+            command_parser.set_defaults(module_run=module.run)
 
-    sub = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
-    for name, help_text in BENCHMARKS.items():
-        try:
-            module = importlib.import_module(f"storyline.bench.{name}")
-        except ImportError:
-            continue  # a benchmark whose optional dependencies are missing is simply not offered
-        bench_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(bench_parser)
-        bench_parser.set_defaults(bench_run=module.run)
+
+def add_bench_arguments(parser: argparse.ArgumentParser, chosen: str | None = None) -> None:
+    add_module_subcommands(parser, dest="benchmark", metavar="BENCHMARK", package="storyline.bench",
+                           table=BENCHMARKS, chosen=chosen)
 
 
-def run_bench(args: argparse.Namespace) -> int:
-    return args.bench_run(args)
+def run_module(args: argparse.Namespace) -> int:
+    return args.module_run(args)
 
 
 # --- train ----------------------------------------------------------------------------------------
 
 
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    import importlib
-
+def add_train_arguments(parser: argparse.ArgumentParser, chosen: str | None = None) -> None:
     from storyline.train import TRAINERS
 
-    sub = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
-    for name, help_text in TRAINERS.items():
-        try:
-            module = importlib.import_module(f"storyline.train.{name}")
-        except ImportError:
-            continue  # a trainer whose optional dependencies are missing is simply not offered
-        train_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(train_parser)
-        train_parser.set_defaults(train_run=module.run)
-
-
-def run_train(args: argparse.Namespace) -> int:
-    return args.train_run(args)
+    add_module_subcommands(parser, dest="model", metavar="MODEL", package="storyline.train", table=TRAINERS,
+                           chosen=chosen)
 
 
 # --- config ---------------------------------------------------------------------------------------
@@ -506,12 +504,17 @@ COMMANDS = {
     "serve": ("Browse stories and briefings in a web app", add_serve_arguments, run_serve),
     "doctor": ("Check the store and repair what is derived from the articles", add_doctor_arguments, run_doctor),
     "config": ("Show the settings in effect and where each comes from", add_config_arguments, run_config),
-    "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_bench),
-    "train": ("Train a shipped model (salience, links) from open training data", add_train_arguments, run_train),
+    "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_module),
+    "train": ("Train a shipped model (salience, links) from open training data", add_train_arguments, run_module),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The commands whose subcommands are modules, imported only when named on the command line.
+MODULE_COMMANDS = ("bench", "train")
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; ``argv`` names the one benchmark or trainer whose options are needed."""
     parser = argparse.ArgumentParser(
         prog="storyline",
         description="Turn a pile of news articles from many outlets into cited story briefings.",
@@ -520,9 +523,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"storyline {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    words = [word for word in (sys.argv[1:] if argv is None else argv) if not word.startswith("-")]
     for name, (help_text, add_arguments, run) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
-        add_arguments(command_parser)
+        if name in MODULE_COMMANDS:
+            chosen = words[words.index(name) + 1] if name in words[:-1] else None
+            add_arguments(command_parser, chosen)
+        else:
+            add_arguments(command_parser)
         command_parser.set_defaults(run=run)
     return parser
 
@@ -553,7 +561,11 @@ def configure_logging(verbosity: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    parser = build_parser()
+    try:
+        parser = build_parser(argv)
+    except StorylineError as exc:
+        print(f"storyline: error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_FAILED
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     try:

@@ -177,3 +177,23 @@ def test_counts_of_one_are_singular_in_the_cli_and_the_markdown(tmp_path, capsys
     markdown = capsys.readouterr().out
     assert re.search(r"^\*1 article from 1 outlet, 1 independent; summary \d+ words\.\*$", markdown, re.M), markdown[:300]
     assert "1 articles" not in markdown and "1 outlets" not in markdown
+
+
+
+_IMPORTED_AFTER_PARSING = (
+    "import sys\nfrom storyline.cli import build_parser\nbuild_parser(sys.argv[1:])\n"
+    "print(' '.join(sorted(m for m in sys.modules if m.startswith(('storyline.bench.', 'storyline.train.')))))"
+)
+
+
+@pytest.mark.parametrize("argv, imported", [
+    (["brief", "x.txt"], []),
+    (["bench", "--help"], []),
+    (["-v", "bench", "html", "--per-page"], ["storyline.bench.html"]),
+    (["train", "links", "train-dir"], ["storyline.train.links"]),
+])
+def test_the_parser_imports_only_the_benchmark_or_trainer_that_is_named(argv, imported):
+    done = subprocess.run([sys.executable, "-c", _IMPORTED_AFTER_PARSING, *argv], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == imported
