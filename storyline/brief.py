@@ -13,7 +13,7 @@ from typing import Mapping
 
 from storyline.models import AnalyzedArticle, Briefing, SourceInfo
 from storyline.sections import build_sections
-from storyline.summarize import DEFAULT_SUMMARIZER, summarize
+from storyline.summarizers import DEFAULT_SUMMARIZER, summarize
 
 log = logging.getLogger(__name__)
 

@@ -82,7 +82,7 @@ def open_store(args: argparse.Namespace):
 
 
 def add_summarizer_argument(parser: argparse.ArgumentParser) -> None:
-    from storyline.summarize import DEFAULT_SUMMARIZER, summarizers
+    from storyline.summarizers import DEFAULT_SUMMARIZER, summarizers
 
     parser.add_argument("--summarizer", choices=summarizers.names(), default=DEFAULT_SUMMARIZER, metavar="NAME",
                         help=f"how the summary's sentences are chosen: {', '.join(summarizers.names())} "
@@ -454,7 +454,7 @@ def current_settings(db: str | None) -> list[dict]:
     from storyline.cluster import DEFAULT_CLUSTERER
     from storyline.learned import MODEL_DIR, model_directory, model_paths
     from storyline.store import Store, default_db_path
-    from storyline.summarize import DEFAULT_SUMMARIZER
+    from storyline.summarizers import DEFAULT_SUMMARIZER
 
     path = Path(db) if db else default_db_path()
     where = "--db" if db else ("$STORYLINE_DB" if os.environ.get("STORYLINE_DB") else "default")

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from storyline.analyze import AnalysisCache, Analyzer, analyze_articles, default_analyzer
 from storyline.brief import DEFAULT_WORDS, build_briefing, representative_headline
-from storyline.summarize import DEFAULT_SUMMARIZER
+from storyline.summarizers import DEFAULT_SUMMARIZER
 from storyline.clean import clean_articles
 from storyline.errors import InputError, StorylineError
 from storyline.fetch import PUBLIC_ONLY, FetchPolicy, fetch_article, poll_feed

@@ -50,7 +50,7 @@ from storyline.ingest import MAX_ARTICLE_BYTES  # noqa: E402
 from storyline.models import Article  # noqa: E402
 from storyline.render import briefing_to_dict, template_environment  # noqa: E402
 from storyline.store import Store, StoryRow  # noqa: E402
-from storyline.summarize import DEFAULT_SUMMARIZER, summarizers  # noqa: E402
+from storyline.summarizers import DEFAULT_SUMMARIZER, summarizers  # noqa: E402
 
 log = logging.getLogger(__name__)
 

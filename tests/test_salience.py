@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO, shared_path
 from storyline.errors import ConfigError
 from storyline.learned import MODEL_DIR, load_model, model_paths
-from storyline.salience import FEATURES, FORMAT_VERSION, MODEL_NAME, sentence_features
-from storyline.summarize import summarize
+from storyline.summarizers.learned import FEATURES, FORMAT_VERSION, MODEL_NAME, sentence_features
+from storyline.summarizers import summarize
 
 
 def test_the_shipped_model_loads_offline_and_matches_its_card():

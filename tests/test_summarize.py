@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.errors import StorylineError
-from storyline.summarize import summarize, summarizers
+from storyline.summarizers import summarize, summarizers
 
 
 def _by_id(articles):
@@ -163,7 +163,7 @@ def test_lead_takes_the_newest_article(make_articles):
 
 
 def test_length_rule_is_half_the_input_within_100_to_300_words():
-    from storyline.summarize import length_for_input
+    from storyline.summarizers import length_for_input
 
     assert length_for_input(80) == 100
     assert length_for_input(400) == 200

@@ -235,7 +235,7 @@ def furniture_sentence_share(documents: list[Document], cleaned: list[CleanedArt
     sentences carry furniture."""
     from storyline.analyze import analyze_articles
     from storyline.sections.timeline import build_timeline
-    from storyline.summarize import length_for_input, summarize
+    from storyline.summarizers import length_for_input, summarize
 
     by_id = {result.article.id: (document, result) for document, result in zip(documents, cleaned)}
     analyzed = {a.id: a for a in analyze_articles([c for c in cleaned if c.text.strip()])}

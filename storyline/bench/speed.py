@@ -25,7 +25,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -85,7 +84,7 @@ def time_warm_stages(input_dir: Path, repeat: int, words: int) -> dict:
     from storyline.clean import clean_article
     from storyline.ingest import read_inputs
     from storyline.render import render
-    from storyline.summarize import summarize
+    from storyline.summarizers import summarize
 
     analyzer = default_analyzer()
     cache = MemoryCache()
@@ -135,21 +134,6 @@ def time_warm_stages(input_dir: Path, repeat: int, words: int) -> dict:
     }
 
 
-class _SumyTokenizer:
-    """sumy's default tokenizer asks NLTK to download punkt; ours splits with pysbd like storyline does."""
-
-    def __init__(self) -> None:
-        from storyline.analyze import PysbdSplitter
-
-        self._splitter = PysbdSplitter()
-
-    def to_sentences(self, text: str) -> list[str]:
-        return [text[a:b] for a, b in self._splitter.split(text)]
-
-    def to_words(self, sentence: str) -> list[str]:
-        return re.findall(r"\w+(?:'\w+)?", sentence)
-
-
 def time_lexrank(cleaned, repeat: int, sentences: int = 8) -> float | None:
     """Median time of sumy LexRank summarizing the cleaned articles as one document."""
     try:
@@ -160,7 +144,11 @@ def time_lexrank(cleaned, repeat: int, sentences: int = 8) -> float | None:
     except ImportError:
         log.warning("sumy is not installed (pip install 'storyline[bench]'): no baseline")
         return None
-    tokenizer = _SumyTokenizer()
+    from storyline.analyze import PysbdSplitter
+    from storyline.summarizers.baselines import SumyTokenizer
+
+    splitter = PysbdSplitter()
+    tokenizer = SumyTokenizer(lambda text: [text[a:b] for a, b in splitter.split(text)])
     summarizer = LexRankSummarizer(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
     text = "\n\n".join(item.text for item in cleaned)

@@ -25,14 +25,14 @@ from storyline.analyze import MemoryCache, default_analyzer
 from storyline.bench.rouge import duc_recall, multinews_f1
 from storyline.ingest import read_inputs
 from storyline.pipeline import brief_articles
-from storyline.summarize import DEFAULT_SUMMARIZER, length_for_input, summarizers
+from storyline.summarizers import DEFAULT_SUMMARIZER, length_for_input, summarizers
 
 log = logging.getLogger(__name__)
 
 DUC_WORDS = 100
 
 
-# Every system is a summarizer of storyline.summarize's registry, run through the path `storyline brief` takes.
+# Every system is a summarizer of storyline.summarizers' registry, run through the path `storyline brief` takes.
 SYSTEMS = ("storyline", "learned", "lead", "round-robin-lead", "lexrank", "textrank")
 
 

@@ -2,7 +2,7 @@
 
 Each cluster's documents take the path ``storyline brief`` takes (``ingest.read_inputs`` then
 ``pipeline.analyze_pile``: clean, analyze, syndicated copies), so the model learns from the sentences a
-brief sees. Every candidate sentence gets :func:`storyline.salience.sentence_features` and a label from
+brief sees. Every candidate sentence gets :func:`storyline.summarizers.learned.sentence_features` and a label from
 the cluster's reference summary (how much of the reference's words and word pairs the sentence carries,
 per word it costs: what a budgeted summary wants most). A LightGBM regressor learns the label; a share of
 the clusters is held out, and on it the learned summarizer and the hand-set one are scored end to end
@@ -24,7 +24,7 @@ from typing import Iterator
 
 import numpy as np
 
-from storyline.salience import (FEATURES, FORMAT_VERSION, MODEL_NAME, QUALITY_EXPONENT, ClusterFeatures, select,
+from storyline.summarizers.learned import (FEATURES, FORMAT_VERSION, MODEL_NAME, QUALITY_EXPONENT, ClusterFeatures, select,
                                  sentence_features)
 from storyline.train import REPRODUCIBLE_LIGHTGBM
 
@@ -89,7 +89,7 @@ def training_clusters(root: Path, *, limit: int | None = None, cache=None, analy
     from storyline.bench.summarize import references
     from storyline.brief import independent_sources
     from storyline.pipeline import copy_keys
-    from storyline.summarize import length_for_input
+    from storyline.summarizers import length_for_input
     from storyline.train import analyzed_clusters
 
     for folder, ingested, analyzed, copies in analyzed_clusters(root, limit=limit, cache=cache, analyzer=analyzer,
@@ -123,7 +123,7 @@ def score_held_out(clusters: list[TrainingCluster], booster) -> dict[str, dict[s
     """rouge-score F1 (stemmed) on the held-out clusters: the learned selection against the hand-set
     summarizer, each at the benchmark's length rule."""
     from storyline.bench.rouge import multinews_f1
-    from storyline.summarize import summarizers
+    from storyline.summarizers import summarizers
 
     hand_set = summarizers.create("storyline")
     totals: dict[str, Counter] = {"learned": Counter(), "storyline": Counter()}
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
                   "quality_exponent": QUALITY_EXPONENT},
         scores={"held_out_clusters": len(held_out), "rouge_f1_at_length_for_input": scores},
         training_seconds=round(seconds, 1),
-        notes="Sentence salience for storyline's learned summarizer (storyline.salience). Trained only on "
+        notes="Sentence salience for storyline's learned summarizer (storyline.summarizers.learned). Trained only on "
               "the Multi-News train split; never on multinews_val200 or DUC 2004, which stay the dev sets. "
               "The summarizer keeps the hand-set concept coverage and scales each sentence's gain by this "
               "salience (relative to the cluster's best) to the power quality_exponent; the scores below "

@@ -1,6 +1,6 @@
 """Learned sentence salience: which source sentences carry a story, learned from open news data.
 
-The hand-set summarizer (``storyline``, :class:`~storyline.summarize.ConceptCoverageSummarizer`) weighs
+The hand-set summarizer (``storyline``, :class:`~storyline.summarizers.coverage.ConceptCoverageSummarizer`) weighs
 concepts by how many independent sources use them; that weighting reached its limit (an exact ILP over
 the same weights did not help). Here every candidate sentence gets features a reader of the cluster
 could compute (:func:`sentence_features`: where it stands in its article, its length, how central it is
@@ -25,15 +25,14 @@ import numpy as np
 from storyline.attribution import ATTRIBUTED, OPINION, QUOTE_PATTERN, classify_sentence
 from storyline.models import AnalyzedArticle, Summary
 from storyline.standalone import NOT_A_SENTENCE, REFERS_BACK, context_need
-from storyline.summarize import (
+from storyline.summarizers.coverage import (
     STOPWORDS,
-    _Candidate,
+    Candidate,
     candidates_of,
     cite,
     concept_weights,
     cover_concepts,
     story_order_key,
-    summarizers,
 )
 
 MODEL_NAME = "salience"
@@ -70,7 +69,7 @@ FEATURES = SCALAR_FEATURES + tuple(f"embedding_{i}" for i in range(EMBEDDING_DIM
 class ClusterFeatures:
     """The candidate sentences of one cluster and their feature rows (one row per candidate)."""
 
-    candidates: list[_Candidate]
+    candidates: list[Candidate]
     rows: np.ndarray  # float64, shape (len(candidates), len(FEATURES))
     weights: Mapping[tuple[str, str], float]  # the hand-set concept weights (independent sources per concept)
 
@@ -194,5 +193,3 @@ class LearnedSalienceSummarizer:
         chosen.sort(key=lambda c: story_order_key(c.article, c.index))
         return Summary(tuple(cite(c, features.candidates) for c in chosen), word_budget)
 
-
-summarizers.register("learned")(LearnedSalienceSummarizer)

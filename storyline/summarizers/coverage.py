@@ -13,39 +13,24 @@ family of ICSISumm (Gillick & Favre 2009) and Lin & Bilmes (2011):
   summary never says the same thing twice;
 * the chosen sentences are put in story order (publication date, then position in the article).
 
-Summarizers sit behind the :class:`Summarizer` Protocol in the ``summarizers`` registry.
+The method's parts (candidates, concept weights, greedy coverage, citations) are what the learned method
+(:mod:`storyline.summarizers.learned`) builds on.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
-from typing import Mapping, Protocol, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from storyline.attribution import classify_sentence
 from storyline.models import AnalyzedArticle, Summary, SummarySentence
-from storyline.registry import Registry
 from storyline.standalone import REFERS_BACK, context_need, may_show
-
-log = logging.getLogger(__name__)
-
-
-class Summarizer(Protocol):
-    name: str
-
-    def summarize(
-        self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]
-    ) -> Summary: ...
-
-
-summarizers: Registry[Summarizer] = Registry("summarizer")
-DEFAULT_SUMMARIZER = "learned"  # beats "storyline" on both dev sets (issue 18 closing note)
 
 # Sentences outside these lengths are rarely summary material (fragments, captions, run-ons).
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -111,7 +96,7 @@ def word_count(text: str) -> int:
 
 
 @dataclass
-class _Candidate:
+class Candidate:
     article: AnalyzedArticle
     index: int
     text: str
@@ -147,7 +132,7 @@ def _is_candidate(text: str, caseless: bool = False) -> bool:
     return caseless or bool(re.match(r"[\"“‘'(]?[A-Z0-9]", text))
 
 
-def candidates_of(articles: list[AnalyzedArticle]) -> list[_Candidate]:
+def candidates_of(articles: list[AnalyzedArticle]) -> list[Candidate]:
     """Every sentence of the articles that could be summary material, with what the methods need."""
     out = []
     for article in articles:
@@ -158,7 +143,7 @@ def candidates_of(articles: list[AnalyzedArticle]) -> list[_Candidate]:
                 continue
             voice = classify_sentence(sentence.text)
             out.append(
-                _Candidate(
+                Candidate(
                     article=article,
                     index=sentence.index,
                     text=sentence.text,
@@ -173,7 +158,7 @@ def candidates_of(articles: list[AnalyzedArticle]) -> list[_Candidate]:
     return out
 
 
-def concept_weights(candidates: list[_Candidate], source_of: Mapping[str, str]) -> dict[tuple[str, str], float]:
+def concept_weights(candidates: list[Candidate], source_of: Mapping[str, str]) -> dict[tuple[str, str], float]:
     """Weight = number of independent sources using the concept (a syndicated copy counts once)."""
     sources: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in candidates:
@@ -203,8 +188,8 @@ class ConceptCoverageSummarizer:
         return Summary(tuple(cite(c, candidates) for c in chosen), word_budget)
 
 
-def cover_concepts(candidates: list[_Candidate], weights: Mapping[tuple[str, str], float], word_budget: int,
-                   quality: Sequence[float] | None = None) -> list[_Candidate]:
+def cover_concepts(candidates: list[Candidate], weights: Mapping[tuple[str, str], float], word_budget: int,
+                   quality: Sequence[float] | None = None) -> list[Candidate]:
     """Greedy budgeted coverage: the sentence adding the most uncovered concept weight per word comes
     next. ``quality`` (one multiplier per candidate, e.g. a learned salience) scales each gain. A
     sentence that leans on the one before it ("He said ...", "Instead, ...", the rest of a quotation)
@@ -215,7 +200,7 @@ def cover_concepts(candidates: list[_Candidate], weights: Mapping[tuple[str, str
     sentences too cost 1.2 R-1 there, and a fallback to dependent sentences when nothing else fits
     changed nothing."""
     covered: set[tuple[str, str]] = set()
-    chosen: list[_Candidate] = []
+    chosen: list[Candidate] = []
     shown: dict[str, set[int]] = defaultdict(set)  # article id -> indices of its sentences chosen
     needs = [context_need(c.text) for c in candidates]
     used_words = 0
@@ -247,10 +232,8 @@ def cover_concepts(candidates: list[_Candidate], weights: Mapping[tuple[str, str
     return chosen
 
 
-summarizers.register("storyline")(ConceptCoverageSummarizer)
 
-
-def cite(chosen: _Candidate, candidates: list[_Candidate]) -> SummarySentence:
+def cite(chosen: Candidate, candidates: list[Candidate]) -> SummarySentence:
     """The sentence shown first, then sentences of other articles saying the same thing."""
     refs = [chosen.article.ref(chosen.index)]
     seen_articles = {chosen.article.id}
@@ -266,142 +249,3 @@ def cite(chosen: _Candidate, candidates: list[_Candidate]) -> SummarySentence:
             refs.append(c.article.ref(c.index))
     return SummarySentence(chosen.text, tuple(refs))
 
-
-# --- baselines: the bench and the CLI run them through this same registry -------------------------------
-
-
-def _fit_budget(ranked: list[tuple[AnalyzedArticle, int]], budget: int) -> list[tuple[AnalyzedArticle, int]]:
-    """Sentences in rank order that fit in what is left of the budget (never over): a sentence too long
-    for the rest is passed over for the next that fits, as storyline's own method does."""
-    out, words = [], 0
-    for article, index in ranked:
-        n = word_count(article.sentences[index].text)
-        if words + n > budget:
-            continue
-        out.append((article, index))
-        words += n
-    return out
-
-
-def _single_citations(chosen: list[tuple[AnalyzedArticle, int]], budget: int) -> Summary:
-    return Summary(tuple(SummarySentence(a.sentences[i].text, (a.ref(i),)) for a, i in chosen), budget)
-
-
-class LeadSummarizer:
-    """First sentences of the newest article (without dates: the first article)."""
-
-    name = "lead"
-
-    def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
-        if not articles:
-            return Summary((), word_budget)
-        dated = [a for a in articles if a.article.published]
-        newest = max(dated, key=lambda a: a.article.published) if dated else articles[0]
-        return _single_citations(_fit_budget([(newest, i) for i in range(len(newest.sentences))], word_budget), word_budget)
-
-
-class RoundRobinLeadSummarizer:
-    """First sentence of each article, then the second of each, and so on."""
-
-    name = "round-robin-lead"
-
-    def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
-        longest = max((len(a.sentences) for a in articles), default=0)
-        ordered = [(a, i) for i in range(longest) for a in articles if i < len(a.sentences)]
-        return _single_citations(_fit_budget(ordered, word_budget), word_budget)
-
-
-_SUMY_EXTRA = "bench"  # pyproject extra that installs sumy
-
-
-class _SumyTokenizer:
-    """sumy's tokenizer interface over storyline's sentence splits (sumy's default needs NLTK data)."""
-
-    _WORD = re.compile(r"\w+(?:[-']\w+)*")
-
-    def __init__(self, sentences: list[str]):
-        self._sentences = sentences
-
-    def to_sentences(self, text: str) -> list[str]:
-        return self._sentences
-
-    def to_words(self, sentence: str) -> list[str]:
-        return self._WORD.findall(sentence)
-
-
-class _SumySummarizer:
-    """A sumy summarizer ranks every sentence; the best are taken while they fit, shown in input order."""
-
-    name = ""
-    _module, _class = "", ""
-
-    def summarize(self, articles: list[AnalyzedArticle], word_budget: int, source_of: Mapping[str, str]) -> Summary:
-        import importlib
-
-        from storyline.errors import require
-
-        require("sumy", extra=_SUMY_EXTRA, purpose=f"the {self.name} baseline summarizer")
-        from sumy.nlp.stemmers import Stemmer
-        from sumy.parsers.plaintext import PlaintextParser
-
-        base = getattr(importlib.import_module(self._module), self._class)
-
-        class Ranking(base):
-            @staticmethod
-            def _get_best_sentences(sentences, count, rating, *args, **kwargs):
-                # sumy keeps the best `count` in input order; filling a budget needs the whole ranking.
-                rate = rating.__getitem__ if isinstance(rating, dict) else (lambda s: rating(s, *args, **kwargs))
-                return tuple(sorted(sentences, key=lambda sentence: -rate(sentence)))
-
-        pairs = [(a, s.index) for a in articles for s in a.sentences]
-        if not pairs:
-            return Summary((), word_budget)
-        texts = [a.sentences[i].text for a, i in pairs]
-        parser = PlaintextParser.from_string("\n".join(texts), _SumyTokenizer(texts))
-        ranked_texts = [str(s) for s in Ranking(Stemmer("english"))(parser.document, len(texts))]
-        first_pair = {}
-        for pair, text in zip(pairs, texts):
-            first_pair.setdefault(text, pair)
-        kept = {(a.id, i) for a, i in _fit_budget([first_pair[t] for t in ranked_texts], word_budget)}
-        return _single_citations([(a, i) for a, i in pairs if (a.id, i) in kept], word_budget)
-
-
-class LexRankSummarizer(_SumySummarizer):
-    name = "lexrank"
-    _module, _class = "sumy.summarizers.lex_rank", "LexRankSummarizer"
-
-
-class TextRankSummarizer(_SumySummarizer):
-    name = "textrank"
-    _module, _class = "sumy.summarizers.text_rank", "TextRankSummarizer"
-
-
-for _baseline in (LeadSummarizer, RoundRobinLeadSummarizer, LexRankSummarizer, TextRankSummarizer):
-    summarizers.register(_baseline.name)(_baseline)
-
-
-def length_for_input(total_input_words: int) -> int:
-    """Summary length for a story of this many input words: half of it, kept within 100-300 words.
-
-    A short story (a few hundred words from two or three articles) keeps about half its length; a long
-    one is capped at 300 words. The same budget is given to every system. The ratio is a corpus-level
-    choice (Multi-News summaries are known to run about half their inputs), never a cluster's reference.
-    """
-    return int(min(300, max(100, round(0.5 * total_input_words))))
-
-
-def summarize(
-    articles: list[AnalyzedArticle],
-    word_budget: int = 150,
-    *,
-    source_of: Mapping[str, str] | None = None,
-    method: str = DEFAULT_SUMMARIZER,
-) -> Summary:
-    """Summarize a story in at most ``word_budget`` words; every sentence cites its source."""
-    sources = {a.id: a.article.outlet for a in articles}
-    sources.update(source_of or {})
-    return replace(summarizers.create(method).summarize(articles, word_budget, sources), method=method)
-
-
-# The learned method registers itself in the same registry (it builds on this module).
-import storyline.salience  # noqa: E402,F401
