@@ -329,6 +329,7 @@ class OnnxMiniLMEmbedder:
 
 
 embedders.register("minilm-onnx")(OnnxMiniLMEmbedder)
+DEFAULT_EMBEDDER = "minilm-onnx"
 
 
 # --- named entities -------------------------------------------------------------------------------
@@ -438,11 +439,11 @@ class Analyzer:
 
     @property
     def key(self) -> str:
-        return f"{self.splitter.name}+{self.recognizer.name}+{self.embedder.name}"
+        return analyzer_key(self.splitter.name, self.recognizer.name, self.embedder.name)
 
     @classmethod
     def from_names(
-        cls, splitter: str = "pysbd", embedder: str = "minilm-onnx", recognizer: str = "spacy"
+        cls, splitter: str = "pysbd", embedder: str = DEFAULT_EMBEDDER, recognizer: str = "spacy"
     ) -> "Analyzer":
         return cls(splitters.create(splitter), embedders.create(embedder), recognizers.create(recognizer))
 
@@ -450,11 +451,21 @@ class Analyzer:
 _default_analyzer: Analyzer | None = None
 
 
+def analyzer_key(splitter: str = "pysbd", recognizer: str = "spacy", embedder: str = DEFAULT_EMBEDDER) -> str:
+    """The name under which the analyses of these parts are kept, known without loading any model."""
+    return f"{splitter}+{recognizer}+{embedder}"
+
+
 def default_analyzer() -> Analyzer:
     global _default_analyzer
     if _default_analyzer is None:
         _default_analyzer = Analyzer.from_names()
     return _default_analyzer
+
+
+def analyzer_for(embedder: str = DEFAULT_EMBEDDER) -> Analyzer:
+    """The analyzer with this embedder (the default one is loaded once per process)."""
+    return default_analyzer() if embedder == DEFAULT_EMBEDDER else Analyzer.from_names(embedder=embedder)
 
 
 def _entities_by_sentence(

@@ -60,6 +60,19 @@ def report_input_errors(errors) -> None:
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE", help="the store (default: $STORYLINE_DB or ~/.local/share/storyline/storyline.db)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="a storyline.toml of settings (default: $STORYLINE_CONFIG, else storyline.toml beside the store)")
+
+
+def settings_of(args: argparse.Namespace):
+    """The settings in effect for this command: its options, then the environment, the config file and the
+    defaults (:mod:`storyline.settings`), read once."""
+    from storyline.settings import SETTING_NAMES, load_settings
+
+    if getattr(args, "settings", None) is None:
+        args.settings = load_settings({name: getattr(args, name, None) for name in SETTING_NAMES},
+                                      config=getattr(args, "config", None))
+    return args.settings
 
 
 def add_fetch_policy_argument(parser: argparse.ArgumentParser, who: str = "fetch") -> None:
@@ -78,15 +91,36 @@ def fetch_policy(args: argparse.Namespace):
 def open_store(args: argparse.Namespace):
     from storyline.store import Store
 
-    return Store(args.db)
+    return Store(settings_of(args).db)
 
 
 def add_summarizer_argument(parser: argparse.ArgumentParser) -> None:
     from storyline.summarizers import DEFAULT_SUMMARIZER, summarizers
 
-    parser.add_argument("--summarizer", choices=summarizers.names(), default=DEFAULT_SUMMARIZER, metavar="NAME",
+    parser.add_argument("--summarizer", choices=summarizers.names(), default=None, metavar="NAME",
                         help=f"how the summary's sentences are chosen: {', '.join(summarizers.names())} "
                              f"(default {DEFAULT_SUMMARIZER})")
+    parser.add_argument("--words", type=int, default=None, help="summary length in words (default 150)")
+
+
+def add_embedder_argument(parser: argparse.ArgumentParser) -> None:
+    from storyline.analyze import DEFAULT_EMBEDDER, embedders
+
+    parser.add_argument("--embedder", choices=embedders.names(), default=None, metavar="NAME",
+                        help=f"the sentence embeddings: {', '.join(embedders.names())} (default {DEFAULT_EMBEDDER}; "
+                             "a store keeps the one it was first given)")
+
+
+def store_analyzer(args: argparse.Namespace, store, *, record: bool = True):
+    """The analyzer of this store's analyses: the embedder it was first given (an --embedder that differs
+    from it is one clear error)."""
+    from storyline.analyze import DEFAULT_EMBEDDER, analyzer_for, embedders
+    from storyline.settings import store_choice
+
+    settings = settings_of(args)
+    requested = settings.embedder if "embedder" in settings.origin else None
+    return analyzer_for(store_choice(store, "embedder", requested, DEFAULT_EMBEDDER, embedders,
+                                     in_use=bool(store.count_articles()), record=record))
 
 
 def add_clusterer_argument(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +137,6 @@ def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--story", metavar="ID", help="brief a story from the store instead (see `storyline stories`)")
     parser.add_argument("--since", metavar="DATE|VERSION", help="with --story: what is new since a date or briefing version")
     add_db_argument(parser)
-    parser.add_argument("--words", type=int, default=None, help="summary length in words (default 150)")
     parser.add_argument("--format", choices=("md", "json", "html"), default="md", help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
@@ -111,28 +144,27 @@ def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-deep", action="store_true", help="summary and sources only (faster)")
     add_summarizer_argument(parser)
+    add_embedder_argument(parser)
     parser.add_argument("--whole-pile", action="store_true",
                         help="brief every article as one story (default: a pile of several stories briefs the biggest)")
 
 
 def run_brief(args: argparse.Namespace) -> int:
-    from storyline.brief import DEFAULT_WORDS
     from storyline.pipeline import NoArticlesError, brief_paths
     from storyline.render import render
 
-    words = DEFAULT_WORDS if args.words is None else args.words
-    if words < 10:
-        raise ConfigError(f"--words {words} is too small", fix="give at least 10")
+    settings = settings_of(args)
     if args.story:
-        return run_brief_story(args, words)
+        return run_brief_story(args)
     if args.since:
         raise ConfigError("--since needs --story", fix="storyline brief --story ID --since DATE|VERSION")
     if not args.paths:
         raise ConfigError("no input given", fix="storyline brief PATH... (files or directories of articles)")
     try:
         with progress_bar() as bar:
-            run = brief_paths(args.paths, words=words, fields=parse_field_map(args.field), deep=not args.no_deep,
-                              on_analyzed=bar.update, whole_pile=args.whole_pile, summarizer=args.summarizer)
+            run = brief_paths(args.paths, words=settings.words, fields=parse_field_map(args.field), deep=not args.no_deep,
+                              on_analyzed=bar.update, whole_pile=args.whole_pile, summarizer=settings.summarizer,
+                              analyzer=settings.analyzer())
     except NoArticlesError as exc:
         report_input_errors(exc.errors)  # why each input gave nothing, before the summing-up line
         raise
@@ -146,15 +178,17 @@ def run_brief(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if run.errors else EXIT_OK
 
 
-def run_brief_story(args: argparse.Namespace, words: int) -> int:
+def run_brief_story(args: argparse.Namespace) -> int:
     from storyline.changes import changes_since, parse_since, render_changes
     from storyline.pipeline import brief_story
     from storyline.render import briefing_to_dict, render
 
     if args.paths:
         raise ConfigError("give either PATH... or --story, not both")
+    settings = settings_of(args)
     with open_store(args) as store:
-        briefing = brief_story(store, args.story, words=words, deep=not args.no_deep, summarizer=args.summarizer)
+        briefing = brief_story(store, args.story, words=settings.words, deep=not args.no_deep,
+                               summarizer=settings.summarizer, analyzer=store_analyzer(args, store))
         if args.since:
             version, at = parse_since(args.since)
             old = store.briefing_version(briefing.story_id, version=version, at=at)
@@ -187,6 +221,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partition-size", type=int, default=None, metavar="N",
                         help="with --executor dask: files or dump rows per task (default 64)")
     add_clusterer_argument(parser)
+    add_embedder_argument(parser)
 
 
 def progress_bar(total: int | None = None, unit: str = "article"):
@@ -223,7 +258,8 @@ def run_ingest(args: argparse.Namespace) -> int:
             iter_sources(args.inputs, store, fields=fields, feeds=args.feed, policy=fetch_policy(args)),
             store,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
-            on_article=lambda article: bar.update(1), clusterer=args.clusterer,
+            on_article=lambda article: bar.update(1), clusterer=settings_of(args).clusterer,
+            analyzer=store_analyzer(args, store),
         )
         total = store.count_articles()
     return report_ingest(report, total, store.path)
@@ -239,13 +275,20 @@ def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
                           fix="ingest URLs and feeds with the local executor")
     if args.partition_size is not None:
         check_partition_size(args.partition_size)  # before a cluster is started for nothing
+    with open_store(args) as store:
+        from storyline.analyze import DEFAULT_EMBEDDER
+
+        embedder = store_analyzer(args, store).embedder.name
+        if embedder != DEFAULT_EMBEDDER:
+            raise ConfigError(f"--executor dask analyzes with the {DEFAULT_EMBEDDER} embedder, and this store's is "
+                              f"{embedder}", input=str(store.path), fix="ingest with the local executor")
     with DaskExecutor(args.scheduler) as executor, open_store(args) as store, progress_bar() as bar:
         if executor.dashboard_link:
             print(f"Dask dashboard: {executor.dashboard_link}", file=sys.stderr)
         report = ingest_partitions(
             args.inputs, store, executor, fields=fields, partition_size=args.partition_size,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
-            on_article=lambda article_id: bar.update(1), clusterer=args.clusterer,
+            on_article=lambda article_id: bar.update(1), clusterer=settings_of(args).clusterer,
         )
         total = store.count_articles()
     return report_ingest(report, total, store.path)
@@ -258,6 +301,7 @@ def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     add_fetch_policy_argument(parser)
     add_clusterer_argument(parser)
+    add_embedder_argument(parser)
 
 
 def parse_interval(text: str) -> float:
@@ -275,11 +319,12 @@ def run_watch(args: argparse.Namespace) -> int:
     interval = parse_interval(args.every)
     polls = 0
     with open_store(args) as store:
+        analyzer = store_analyzer(args, store)
         while True:
             report = ingest_into_store(
                 iter_sources(args.feeds, store, feeds=True, policy=fetch_policy(args)), store,
                 on_error=lambda error: print(f"storyline: error: {error.one_line()}", file=sys.stderr),
-                clusterer=args.clusterer,
+                clusterer=settings_of(args).clusterer, analyzer=analyzer,
             )
             polls += 1
             print(f"poll {polls}: {report_counts(report)}", file=sys.stderr)
@@ -373,13 +418,16 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-only", action="store_true", help="no adding articles and no saving briefings")
     add_fetch_policy_argument(parser, who="let readers add")
     add_summarizer_argument(parser)
+    add_embedder_argument(parser)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from storyline.web import serve
 
-    serve(args.db, host=args.host, port=args.port, read_only=args.read_only, fetch_policy=fetch_policy(args),
-          allowed_hosts=args.allowed_host, summarizer=args.summarizer)
+    settings = settings_of(args)
+    serve(settings.db, host=args.host, port=args.port, read_only=args.read_only, fetch_policy=fetch_policy(args),
+          allowed_hosts=args.allowed_host, summarizer=settings.summarizer, words=settings.words,
+          embedder=settings.embedder if "embedder" in settings.origin else None)
     return EXIT_OK
 
 
@@ -446,44 +494,12 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
-def current_settings(db: str | None) -> list[dict]:
-    """Each setting in effect, its value and where that comes from (the store is read, never created)."""
-    import json
-
-    from storyline.brief import DEFAULT_WORDS
-    from storyline.cluster import DEFAULT_CLUSTERER
-    from storyline.learned import MODEL_DIR, model_directory, model_paths
-    from storyline.store import Store, default_db_path
-    from storyline.summarizers import DEFAULT_SUMMARIZER
-
-    path = Path(db) if db else default_db_path()
-    where = "--db" if db else ("$STORYLINE_DB" if os.environ.get("STORYLINE_DB") else "default")
-    settings = [{"name": "store", "value": str(path), "from": where + ("" if path.exists() else " (not created yet)")}]
-    clusterer, source = DEFAULT_CLUSTERER, "default for a new store (ingest --clusterer)"
-    if path.exists():
-        with Store(path) as store:
-            if store.setting("clusterer"):
-                clusterer, source = store.setting("clusterer"), "recorded in the store"
-    settings.append({"name": "clusterer", "value": clusterer, "from": source})
-    settings.append({"name": "summarizer", "value": DEFAULT_SUMMARIZER, "from": "default (brief/serve --summarizer)"})
-    settings.append({"name": "words", "value": DEFAULT_WORDS, "from": "default (brief --words)"})
-    for name in ("salience", "links"):
-        directory = model_directory(name)
-        model_file, card_file, _ = model_paths(name, directory)
-        try:
-            card = json.loads(card_file.read_text(encoding="utf-8"))
-            value = f"{model_file} (trained {card['trained_at']} on {card['trained_on'].split(':')[0]})"
-        except (OSError, ValueError, KeyError):
-            value = f"{model_file} (no readable card)"
-        settings.append({"name": f"{name} model", "value": value,
-                         "from": "shipped" if directory == MODEL_DIR else "$STORYLINE_MODEL_DIR"})
-    return settings
-
-
 def run_config(args: argparse.Namespace) -> int:
     import json
 
-    settings = current_settings(args.db)
+    from storyline.settings import shown_settings
+
+    settings = shown_settings(settings_of(args))
     if args.format == "json":
         print(json.dumps(settings, indent=2))
         return EXIT_OK

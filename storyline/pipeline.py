@@ -11,9 +11,6 @@ stops the batch.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import logging
 import re
 import time
@@ -34,6 +31,7 @@ from storyline.fetch import PUBLIC_ONLY, FetchPolicy, fetch_article, poll_feed
 from storyline.ingest import iter_articles, read_inputs
 from storyline.models import Article, Briefing
 from storyline.render import plural
+from storyline.settings import briefing_fingerprint
 
 if TYPE_CHECKING:
     from storyline.cluster import Clusterer
@@ -506,48 +504,11 @@ def iter_sources(
             yield from iter_articles([source], fields=fields)
 
 
-# What shapes a briefing besides its articles: the code of the stages it runs (everything but the
-# benchmarks, the trainers and the interfaces: CLI, web app) and the models shipped with them, and the libraries whose
-# models analyze the text. A new release, a retrained model or an edited rule is a new fingerprint.
-_BRIEFING_CODE_EXCLUDED = ("bench", "train", "static", "templates")
-_BRIEFING_LIBRARIES = ("spacy", "en_core_web_sm", "sentence-transformers", "pysbd", "lightgbm")
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    from importlib import metadata
-
-    package = Path(__file__).resolve().parent
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(package)
-        if (path.is_file() and relative.parts[0] not in _BRIEFING_CODE_EXCLUDED
-                and (path.suffix == ".py" or relative.parts[0] == "data")
-                and relative.name not in ("cli.py", "web.py")):
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
-    for name in _BRIEFING_LIBRARIES:
-        try:
-            digest.update(f"{name}=={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name} missing".encode())
-    return digest.hexdigest()
-
-
-def briefing_fingerprint(words: int = DEFAULT_WORDS, summarizer: str = DEFAULT_SUMMARIZER, deep: bool = True) -> str:
-    """The settings a briefing is made with, and the code and models that make it, as one short key: a
-    saved briefing is served again only under the same key, so changed settings or code give a new version
-    instead of stale text."""
-    settings = json.dumps({"words": words, "summarizer": summarizer, "deep": deep}, sort_keys=True)
-    return hashlib.blake2b((settings + _code_fingerprint()).encode(), digest_size=8).hexdigest()
-
-
-def stored_briefing(store: "Store", story_id: str, article_ids: Iterable[str], *, words: int = DEFAULT_WORDS,
-                    summarizer: str = DEFAULT_SUMMARIZER, deep: bool = True) -> tuple[int, dict] | None:
+def stored_briefing(store: "Store", story_id: str, article_ids: Iterable[str], made_with: str) -> tuple[int, dict] | None:
     """(version, JSON form) of the story's latest saved briefing if it still fits: made from exactly
-    these articles with these settings by this code (:func:`briefing_fingerprint`)."""
+    these articles, and ``made_with`` the same settings, code and models (:func:`settings.briefing_fingerprint`)."""
     latest = store.latest_briefing(story_id)
-    if (latest and sorted(latest[1]) == sorted(article_ids)
-            and latest[2].get("made_with") == briefing_fingerprint(words, summarizer, deep)):
+    if latest and sorted(latest[1]) == sorted(article_ids) and latest[2].get("made_with") == made_with:
         return latest[0], latest[2]
     return None
 
@@ -566,8 +527,8 @@ def brief_story(store: "Store", story_id: str, *, words: int = DEFAULT_WORDS, an
     groups = store.syndication_groups(article_ids)
     briefing = build_briefing(analyzed, words=words, deep=deep, method=summarizer, **copy_keys(groups))
     briefing.story_id = story_id
-    briefing.made_with = briefing_fingerprint(words, summarizer, deep)
-    stored = stored_briefing(store, story_id, article_ids, words=words, summarizer=summarizer, deep=deep)
+    briefing.made_with = briefing_fingerprint(words, summarizer, deep, analyzer.key)
+    stored = stored_briefing(store, story_id, article_ids, briefing.made_with)
     if stored:
         briefing.version = stored[0]
     elif not save:

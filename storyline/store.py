@@ -109,10 +109,11 @@ MIGRATIONS: list[str] = [
 ]
 
 
+DEFAULT_DB = Path.home() / ".local" / "share" / "storyline" / "storyline.db"
+
+
 def default_db_path() -> Path:
-    if os.environ.get("STORYLINE_DB"):
-        return Path(os.environ["STORYLINE_DB"])
-    return Path.home() / ".local" / "share" / "storyline" / "storyline.db"
+    return Path(os.environ["STORYLINE_DB"]) if os.environ.get("STORYLINE_DB") else DEFAULT_DB
 
 
 def now_iso() -> str:

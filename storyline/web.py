@@ -50,6 +50,9 @@ from storyline.ingest import MAX_ARTICLE_BYTES  # noqa: E402
 from storyline.models import Article  # noqa: E402
 from storyline.render import briefing_to_dict, template_environment  # noqa: E402
 from storyline.store import Store, StoryRow  # noqa: E402
+from storyline.analyze import DEFAULT_EMBEDDER, analyzer_for, analyzer_key, embedders  # noqa: E402
+from storyline.brief import DEFAULT_WORDS  # noqa: E402
+from storyline.settings import briefing_fingerprint, store_choice  # noqa: E402
 from storyline.summarizers import DEFAULT_SUMMARIZER, summarizers  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -125,6 +128,8 @@ class WebState:
     fetch_policy: FetchPolicy = PUBLIC_ONLY  # the one policy of every fetch a submission starts
     analyzer: Any = None  # built on first use: loading the models takes seconds
     summarizer: str = DEFAULT_SUMMARIZER  # how story pages' summaries are made (serve --summarizer)
+    words: int = DEFAULT_WORDS  # their word budget (serve --words)
+    embedder: str = DEFAULT_EMBEDDER  # the store's (settings.store_choice), behind the analyses it holds
     _local: threading.local = field(default_factory=threading.local)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     # story id -> (its article ids, briefing JSON): valid while the story's articles are the same
@@ -150,9 +155,7 @@ class WebState:
 
     def get_analyzer(self):
         if self.analyzer is None:
-            from storyline.analyze import default_analyzer
-
-            self.analyzer = default_analyzer()
+            self.analyzer = analyzer_for(self.embedder)
         return self.analyzer
 
     def briefing(self, story_id: str) -> dict:
@@ -164,14 +167,15 @@ class WebState:
         cached = self._briefings.get(story_id)
         if cached is not None and cached[0] == article_ids:
             return cached[1]
-        stored = stored_briefing(store, story_id, article_ids, summarizer=self.summarizer)
+        made_with = briefing_fingerprint(self.words, self.summarizer, True, analyzer_key(embedder=self.embedder))
+        stored = stored_briefing(store, story_id, article_ids, made_with)
         if stored:
             data = stored[1]
         else:
             with self._write_lock:  # one briefing build at a time; a second reader waits for it
                 briefing = brief_story(store, story_id, analyzer=self.get_analyzer(), save=not self.read_only,
-                                       summarizer=self.summarizer)
-                stored = stored_briefing(store, story_id, article_ids, summarizer=self.summarizer)
+                                       summarizer=self.summarizer, words=self.words)
+                stored = stored_briefing(store, story_id, article_ids, briefing.made_with)
                 data = stored[1] if stored and stored[0] == briefing.version else briefing_to_dict(briefing)
         self._briefings.put(story_id, (article_ids, data))
         return data
@@ -638,20 +642,23 @@ class RequestGuard:
 
 def create_app(db_path: str | Path | None = None, *, read_only: bool = False, fetch_policy: FetchPolicy = PUBLIC_ONLY,
                allowed_hosts: Iterable[str] = LOOPBACK_NAMES, analyzer: Any = None,
-               summarizer: str = DEFAULT_SUMMARIZER) -> FastAPI:
+               summarizer: str = DEFAULT_SUMMARIZER, words: int = DEFAULT_WORDS, embedder: str | None = None) -> FastAPI:
     """The FastAPI application over one store (``db_path``: as ``--db``; None = the default store).
 
     ``fetch_policy``: which addresses submissions may fetch (default: public ones only);
     ``allowed_hosts``: the Host names answered (``AllowedHosts``; default: the loopback names, any port);
-    ``summarizer``: a name in ``summarize.summarizers``, for the story pages' briefings.
+    ``summarizer``, ``words``: how the story pages' briefings are made; ``embedder``: the one the store was
+    given (None: the store's own, see :func:`settings.store_choice`).
     """
     from storyline import __version__
     from storyline.store import default_db_path
 
     state = WebState(Path(db_path) if db_path else default_db_path(), read_only=read_only,
-                     fetch_policy=fetch_policy, analyzer=analyzer, summarizer=summarizers.check(summarizer))
+                     fetch_policy=fetch_policy, analyzer=analyzer, summarizer=summarizers.check(summarizer), words=words)
     hosts = AllowedHosts(allowed_hosts)
-    state.store()  # create or migrate the store now, so a bad path fails at start-up, not on a reader
+    # Create or migrate the store now, so a bad path fails at start-up, not on a reader.
+    state.embedder = store_choice(state.store(), "embedder", embedder, DEFAULT_EMBEDDER, embedders,
+                                  in_use=bool(state.store().count_articles()), record=not read_only)
     env = template_environment()
     app = FastAPI(title="storyline", version=__version__, docs_url=None, redoc_url=None,
                   description="Stories, cited briefings and articles from a storyline store.")
@@ -792,14 +799,15 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, fe
 
 def serve(db_path: str | Path | None, *, host: str = "127.0.0.1", port: int = 8000, read_only: bool = False,
           fetch_policy: FetchPolicy = PUBLIC_ONLY, allowed_hosts: Iterable[str] = (),
-          summarizer: str = DEFAULT_SUMMARIZER) -> None:
+          summarizer: str = DEFAULT_SUMMARIZER, words: int = DEFAULT_WORDS, embedder: str | None = None) -> None:
     """Run the app with uvicorn on ``host``:``port``; it answers to ``allowed_hosts_for(host, port,
     allowed_hosts)``."""
     require("uvicorn", extra="web", purpose="storyline serve")
     import uvicorn
 
     hosts = allowed_hosts_for(host, port, allowed_hosts)
-    app = create_app(db_path, read_only=read_only, fetch_policy=fetch_policy, allowed_hosts=hosts, summarizer=summarizer)
+    app = create_app(db_path, read_only=read_only, fetch_policy=fetch_policy, allowed_hosts=hosts, summarizer=summarizer,
+                     words=words, embedder=embedder)
     shown = f"[{host}]" if ":" in host else host
     print(f"storyline: serving {app.state.web.db_path} at http://{shown}:{port}/"
           + (" (read-only)" if read_only else "")

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REPO
 from storyline.errors import ConfigError
-from storyline.pipeline import brief_story, briefing_fingerprint, ingest_into_store
+from storyline.pipeline import brief_story, ingest_into_store
+from storyline.settings import briefing_fingerprint
 from storyline.store import Store
 
 EXAMPLES = REPO / "examples"
@@ -98,3 +99,15 @@ def test_the_fingerprint_keys_each_setting():
     keys = {briefing_fingerprint(), briefing_fingerprint(words=80), briefing_fingerprint(summarizer="storyline"),
             briefing_fingerprint(deep=False)}
     assert len(keys) == 4 and briefing_fingerprint() == briefing_fingerprint()
+
+
+def test_the_web_apps_word_budget_is_a_setting_and_another_embedder_than_the_stores_is_refused(example_store, analyzer):
+    from storyline.web import create_app
+
+    path, story_id = example_store
+    default = _web_briefing(path, story_id, analyzer)
+    short = _web_briefing(path, story_id, analyzer, words=60)
+    assert short["version"] == default["version"] + 1 and short["summary"]["words"] <= 60 < default["summary"]["words"]
+    with pytest.raises(ConfigError) as error:
+        create_app(path, embedder="minilm")  # the store's analyses were made with minilm-onnx
+    assert "made by the 'minilm-onnx' embedder" in error.value.one_line()
