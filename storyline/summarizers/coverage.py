@@ -51,7 +51,7 @@ POSITION_BONUS = 0.3  # added gain for a lead sentence, falling to 0 at the end 
 # looked at while tuning.
 CONCEPT_MIN_SOURCES = 3
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+WORD_TOKEN = re.compile(r"[a-z0-9]+")  # in lower-cased text
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have
@@ -83,7 +83,7 @@ def _porter(stemmer_class):
 
 def content_bigrams(text: str) -> set[tuple[str, str]]:
     """Adjacent token pairs, lower-cased, except pairs made only of stopwords ("U.S." reads as "US")."""
-    tokens = _TOKEN.findall(_ACRONYM.sub(lambda m: m.group().replace(".", ""), text).lower())
+    tokens = WORD_TOKEN.findall(_ACRONYM.sub(lambda m: m.group().replace(".", ""), text).lower())
     if STEM_CONCEPTS:
         tokens = [_stem(t) for t in tokens]
     return {

@@ -27,6 +27,7 @@ from storyline.models import AnalyzedArticle, Summary
 from storyline.standalone import NOT_A_SENTENCE, REFERS_BACK, context_need
 from storyline.summarizers.coverage import (
     STOPWORDS,
+    WORD_TOKEN,
     Candidate,
     candidates_of,
     cite,
@@ -48,7 +49,6 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _DATE_WORD = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|"
                         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|"
                         r"saturday|sunday|today|yesterday|tomorrow)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[a-z0-9]+")
 
 # Every feature is relative to its cluster or article, or a property of the sentence itself, and none
 # depends on letter case: the training clusters (Multi-News) hold 2-10 lower-cased articles, the stories
@@ -118,7 +118,7 @@ def sentence_features(articles: list[AnalyzedArticle], source_of: Mapping[str, s
     degree = ((vectors @ all_vectors.T) >= 0.5).sum(axis=1) / len(all_vectors)
 
     weights = concept_weights(candidates, source_of)
-    article_words: dict[str, set[str]] = {a.id: set(_TOKEN.findall(a.cleaned.text.lower())) - STOPWORDS for a in articles}
+    article_words: dict[str, set[str]] = {a.id: set(WORD_TOKEN.findall(a.cleaned.text.lower())) - STOPWORDS for a in articles}
     heaviest = max((sum(weights.get(concept, 0.0) for concept in c.concepts) for c in candidates), default=0.0) or 1.0
     article_centroid = {}
     for a in articles:
@@ -131,7 +131,7 @@ def sentence_features(articles: list[AnalyzedArticle], source_of: Mapping[str, s
         article = c.article
         n = max(len(article.sentences), 1)
         sentence = article.sentences[c.index]
-        tokens = _TOKEN.findall(c.text.lower())
+        tokens = WORD_TOKEN.findall(c.text.lower())
         content = [t for t in tokens if t not in STOPWORDS]
         concept_total = sum(weights.get(concept, 0.0) for concept in c.concepts)
         shared = sum(1 for concept in c.concepts if concept in weights)
