@@ -12,7 +12,8 @@ from collections import Counter
 from typing import Mapping
 
 from storyline.models import AnalyzedArticle, Briefing, SourceInfo
-from storyline.sections import build_sections
+from storyline.sections import StoryContext, build_all
+from storyline.sections.common import source_key
 from storyline.summarizers import DEFAULT_SUMMARIZER, summarize
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,7 @@ DEFAULT_WORDS = 150
 
 def independent_sources(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None) -> dict[str, str]:
     """Article id -> independent-source key. Without store knowledge of copies, each outlet is one source."""
-    source_of = source_of or {}
-    return {a.id: source_of.get(a.id) or a.article.outlet for a in articles}
+    return {a.id: source_key(a, source_of or {}) for a in articles}
 
 
 HEADLINE_FALLBACK_WORDS = 16
@@ -89,10 +89,10 @@ def build_briefing(
 
     ``source_of`` maps article id -> independent-source key (syndicated copies share one), so that
     copies count once; ``syndication_group_of`` names the group of each copy for the source list.
-    ``deep=False`` skips the timeline/actors/quotes/facts/contradictions/framing sections.
+    ``deep=False`` skips the deep-briefing sections (timeline, actors, ...: storyline.sections).
     """
-    sources = independent_sources(articles, source_of)
-    summary = summarize(articles, words, source_of=sources, method=method)
+    context = StoryContext(articles, source_of)  # what the sections share, computed once
+    summary = summarize(articles, words, source_of=context.sources, method=method)
     groups = syndication_group_of or {}
     briefing = Briefing(
         headline=representative_headline(articles),
@@ -101,5 +101,5 @@ def build_briefing(
         articles={a.id: a for a in articles},
     )
     if deep:
-        briefing.sections = build_sections(articles, sources)
+        briefing.sections = build_all(context)
     return briefing

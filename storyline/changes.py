@@ -13,9 +13,18 @@ from datetime import datetime
 from typing import Any
 
 from storyline.errors import ConfigError
+from storyline.sections import SECTIONS, Section
 
-# Sections compared item by item (the summary is compared by sentence).
-COMPARED_SECTIONS = ("timeline", "facts", "quotes", "contradictions")
+
+def compared_sections() -> list[Section]:
+    """The sections compared item by item (the summary is compared by sentence), in their changes order."""
+    compared = [s for s in SECTIONS.ordered() if s.changes_position is not None]
+    return sorted(compared, key=lambda s: s.changes_position)
+
+
+def change_text(name: str, item: dict) -> str:
+    """How a new item of a section is named in "what changed" (Markdown and the web page)."""
+    return SECTIONS.create(name).change_text(item)
 
 
 def parse_date(text: str) -> datetime:
@@ -54,7 +63,7 @@ def changes_since(old: dict, new: dict) -> dict:
     old_sources = {s["article_id"] for s in old.get("sources", [])}
     old_summary = {s["text"] for s in old["summary"]["sentences"]}
     sections = {}
-    for name in COMPARED_SECTIONS:
+    for name in (s.name for s in compared_sections()):
         before = _cited_sentences(old.get("sections", {}).get(name, []))
         sections[name] = [
             item for item in new.get("sections", {}).get(name, []) if not (_cited_sentences(item) & before)
@@ -69,7 +78,7 @@ def changes_since(old: dict, new: dict) -> dict:
         "sections": sections,
     }
     used = {n for s in changes["new_summary_sentences"] for n in s["citations"]}
-    for name in COMPARED_SECTIONS:
+    for name in sections:
         used |= {ref["n"] for ref in _refs(sections[name])}
     changes["citations"] = [c for c in new.get("citations", []) if c["n"] in used]
     return changes
@@ -99,8 +108,7 @@ def render_changes(changes: dict, fmt: str = "md") -> str:
         if items:
             lines += ["", f"## New {name}", ""]
             for item in items:
-                text = item.get("text") or item.get("event") or item.get("explanation") or ""
-                lines.append(f"- {md_escape(str(text))} {cite_md(sorted({r['n'] for r in _refs(item)}))}")
+                lines.append(f"- {md_escape(change_text(name, item))} {cite_md(sorted({r['n'] for r in _refs(item)}))}")
     lines += ["", "## Citations", ""]
     lines += [f"[{c['n']}] {md_escape(c['outlet'])}, \"{md_escape(c['title'])}\": \"{md_escape(c['text'])}\""
               for c in changes["citations"]]

@@ -181,10 +181,10 @@ def render_markdown(briefing: Briefing) -> str:
     )
     lines += ["", "## Summary", ""]
     lines.append(" ".join(f"{md_escape(s['text'])} {cite_md(s['citations'])}" for s in data["summary"]["sentences"]))
-    for name, items in data["sections"].items():
-        renderer = SECTION_MARKDOWN.get(name)
-        if renderer and items:
-            lines += ["", *renderer(items)]
+    for section in registered_sections():
+        items = data["sections"].get(section.name)
+        if items:
+            lines += ["", f"## {section.title}", "", *section.markdown(items)]
     lines += ["", "## Sources", "", "| outlet | headline | words kept | boilerplate removed |", "|---|---|---|---|"]
     for s in data["sources"]:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(s["removed_by_rule"].items()))
@@ -201,107 +201,20 @@ def render_markdown(briefing: Briefing) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Markdown renderers of the deep-briefing sections, by section name: items (JSON form) -> lines.
-SECTION_MARKDOWN: dict[str, Any] = {}
-# The heading of each section, in Markdown and HTML alike (a section without one is shown capitalized).
-SECTION_TITLES = {
-    "timeline": "Timeline", "actors": "Actors", "quotes": "Who said what", "facts": "Corroboration",
-    "contradictions": "Contradictions and changes", "framing": "Framing by outlet",
-}
-
-
-# --- deep-briefing sections (Markdown): items are the JSON form, SentenceRefs as {"n": ...} ---------
-
-
-def _refs_md(refs: list[dict[str, Any]] | dict[str, Any] | None) -> str:
+def refs_md(refs: list[dict[str, Any]] | dict[str, Any] | None) -> str:
+    """The citation marks of a section item's references (JSON form: {"n", ...}), "[3][7]"."""
     if refs is None:
         return ""
     refs = refs if isinstance(refs, list) else [refs]
     return cite_md([r["n"] for r in refs])
 
 
-def _md_timeline(items: list[dict[str, Any]]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['timeline']}", ""]
-    for e in items:
-        outlets = f" ({plural(len(e['outlets']), 'outlet')})" if len(e["outlets"]) > 1 else ""
-        lines.append(f"- **{md_escape(e['date']['label'])}**: {md_escape(e['event'])} {_refs_md(e['citations'])}{outlets}")
-    if any(not e["date"]["year_known"] for e in items):
-        lines += [
-            "",
-            "*Years marked unknown or inferred: those articles carry no publication date; "
-            "their order is inferred from the dates they give.*",
-        ]
-    return lines
+def registered_sections():
+    """The deep-briefing sections in the order the briefing shows them (imported here, not at the top:
+    each section module renders its own Markdown with this module's helpers)."""
+    from storyline.sections import SECTIONS
 
-
-def _md_actors(items: list[dict[str, Any]]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['actors']}", "", "| actor | kind | role | also written | mentions by outlet |", "|---|---|---|---|---|"]
-    for a in items[:25]:
-        role = f"{md_escape(a['role'])} {_refs_md(a['role_citation'])}" if a["role"] else ""
-        mentions = ", ".join(f"{md_escape(o)} {n}" for o, n in a["mentions"].items())
-        lines.append(
-            f"| {md_escape(a['name'])} {_refs_md(a['citations'][:1])} | {a['kind']} | {role} | "
-            f"{md_escape(', '.join(a['aliases']))} | {mentions} |"
-        )
-    return lines
-
-
-def _md_quotes(items: list[dict[str, Any]]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['quotes']}", ""]
-    for q in items:
-        speaker = md_escape(q["speaker"] or "unattributed")
-        text = f"“{md_escape(q['text'])}”" if q["kind"] == "direct" else f"(reported) {md_escape(q['text'])}"
-        outlets = f" — carried by {plural(len(q['outlets']), 'outlet')}" if len(q["outlets"]) > 1 else ""
-        lines.append(f"- **{speaker}**: {text} {_refs_md(q['citations'])}{outlets}")
-    return lines
-
-
-def _md_facts(items: list[dict[str, Any]]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['facts']}", ""]
-    for f in items:
-        badge = "single source" if f["single_source"] else plural(f["independent_sources"], "independent source")
-        lines.append(f"- *{badge}*: {md_escape(f['text'])} {_refs_md(f['citations'])}")
-    return lines
-
-
-def _md_contradictions(items: list[dict[str, Any]]) -> list[str]:
-    lines = [f"## {SECTION_TITLES['contradictions']}", ""]
-    for c in items:
-        first, second = c["first"], c["second"]
-        kind = "change over time" if c["changed_over_time"] else c["kind"]
-        lines.append(
-            f"- **{kind}** ({md_escape(c['explanation'])}), confidence {c['confidence']:.0%}: {md_escape(c['reason'])}"
-        )
-        for side in c.get("reports") or [first, second]:  # every report, oldest first
-            when = f", {side['published'][:10]}" if side.get("published") else ""
-            refs = _refs_md([side["citation"], *side.get("copies", [])])
-            lines.append(f"  - {md_escape(side['outlet'])}{when}: {md_escape(side['text'])} {refs}")
-    return lines
-
-
-def _md_framing(items: list[dict[str, Any]]) -> list[str]:
-    lines = [
-        f"## {SECTION_TITLES['framing']}",
-        "",
-        "| outlet | own opinion | attributed | neutral | loaded words | uses far more than the others | leaves out |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for f in items:
-        words = ", ".join(f"{md_escape(w['word'])} {_refs_md(w['citations'][:1])}" for w in f["loaded_words"])
-        distinctive = ", ".join(md_escape(w["word"]) for w in f.get("distinctive_words", []))
-        left_out = "; ".join(f"{md_escape(x['text'])} {_refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
-        lines.append(
-            f"| {md_escape(f['outlet'])} | {f['opinion_share']:.0%} {_refs_md(f['opinion_examples'])} | "
-            f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {distinctive} | {left_out} |"
-        )
-    return lines
-
-
-SECTION_MARKDOWN.update(
-    timeline=_md_timeline, actors=_md_actors, quotes=_md_quotes, facts=_md_facts,
-    contradictions=_md_contradictions, framing=_md_framing,
-)
-# --- end of deep-briefing sections (Markdown) --------------------------------------------------------
+    return SECTIONS.ordered()
 
 
 # --- HTML -----------------------------------------------------------------------------------------
@@ -323,7 +236,7 @@ def template_environment():
     env.filters["plural"] = plural
     env.filters["date"] = html_date
     env.filters["provenance"] = provenance_note
-    env.globals["section_titles"] = SECTION_TITLES
+    env.globals["sections"] = registered_sections()
     return env
 
 

@@ -44,7 +44,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles  # noqa: E402
 from starlette.exceptions import HTTPException  # noqa: E402
 
-from storyline.changes import changes_since, parse_date  # noqa: E402
+from storyline.changes import change_text, changes_since, parse_date  # noqa: E402
 from storyline.fetch import PUBLIC_ONLY, FetchPolicy  # noqa: E402
 from storyline.ingest import MAX_ARTICLE_BYTES  # noqa: E402
 from storyline.models import Article  # noqa: E402
@@ -73,7 +73,6 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 PAGE_SIZE = 50
 SEEN_COOKIE = "storyline_seen"  # story id -> the briefing version the reader last saw
 SEEN_COOKIE_STORIES = 100  # remember at most this many stories (a cookie holds ~4 KB)
-COVERAGE_FACTS = 15  # rows of the coverage matrix
 PAGES_CACHED = 512  # rendered pages and their data
 BRIEFINGS_CACHED = 64  # a big story's briefing is megabytes of JSON
 # A story of 100 articles has hundreds of timeline entries and quotes and thousands of citations: the
@@ -203,26 +202,10 @@ def list_page_data(state: WebState, *, q: str | None, since: str | None, until: 
 
 
 def coverage_matrix(briefing: dict) -> dict:
-    """Facts x outlets: "reports", "contradicts" (an outlet's sentence conflicts with the fact) or "silent"."""
-    outlets = sorted({s["outlet"] for s in briefing["sources"]})
-    conflicts: list[tuple[set, str]] = []  # (cited sentences of one side, the other side's outlet)
-    for c in briefing["sections"].get("contradictions", []):
-        first, second = c["first"], c["second"]
-        conflicts.append(({_key(first["citation"])}, second["outlet"]))
-        conflicts.append(({_key(second["citation"])}, first["outlet"]))
-    rows = []
-    for fact in briefing["sections"].get("facts", [])[:COVERAGE_FACTS]:
-        cited = {_key(ref) for ref in fact["citations"]}
-        contradicting = {outlet for sentences, outlet in conflicts if sentences & cited}
-        cells = {o: "reports" if o in fact["outlets"] else "contradicts" if o in contradicting else "silent"
-                 for o in outlets}
-        rows.append({"text": fact["text"], "citations": fact["citations"], "cells": cells,
-                     "independent_sources": fact["independent_sources"]})
-    return {"outlets": outlets, "facts": rows}
-
-
-def _key(ref: dict) -> tuple[str, int]:
-    return ref["article_id"], ref["sentence_index"]
+    """The coverage section (facts x outlets: "reports", "contradicts" or "silent") with its outlets, as the
+    API has always given it; the story page shows the section itself."""
+    return {"outlets": sorted({s["outlet"] for s in briefing["sources"]}),
+            "facts": briefing["sections"].get("coverage", [])}
 
 
 def copy_groups(briefing: dict) -> list[dict]:
@@ -660,6 +643,7 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, fe
     state.embedder = store_choice(state.store(), "embedder", embedder, DEFAULT_EMBEDDER, embedders,
                                   in_use=bool(state.store().count_articles()), record=not read_only)
     env = template_environment()
+    env.globals["change_text"] = change_text
     app = FastAPI(title="storyline", version=__version__, docs_url=None, redoc_url=None,
                   description="Stories, cited briefings and articles from a storyline store.")
     app.state.web = state

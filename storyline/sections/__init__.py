@@ -1,8 +1,12 @@
-"""The deep-briefing sections: timeline, actors, quotes, facts, contradictions and framing.
+"""The deep-briefing sections: timeline, actors, quotes, facts, contradictions, framing and coverage.
 
-Each section is one function ``build_<name>(articles, source_of) -> list[<dataclass>]``; every item
-carries its evidence as :class:`~storyline.models.SentenceRef` (exact source sentences). ``source_of``
-maps article id -> independent-source key, so syndicated copies count once.
+Each section is one registered class in its own module (:mod:`storyline.sections.base` says what a
+section is); they all read one :class:`~storyline.sections.base.StoryContext` per briefing. Every item
+carries its evidence as :class:`~storyline.models.SentenceRef` (exact source sentences).
+
+A new section is one module imported below (in the place the briefing should show it, after what it
+requires), its test and its template ``templates/sections/<name>.html``; render, the templates,
+``changes`` and the docs test find it in the registry.
 """
 
 from __future__ import annotations
@@ -12,55 +16,57 @@ import time
 from typing import Mapping
 
 from storyline.models import AnalyzedArticle
-from storyline.sections.actors import Actor, alias_index, build_actors
-from storyline.sections.contradictions import Contradiction, build_contradictions
-from storyline.sections.facts import Fact, build_facts
-from storyline.sections.framing import OutletFraming, build_framing
-from storyline.sections.quotes import Quote, build_quotes
+from storyline.sections.base import SECTIONS, Section, StoryContext, register_section
+
+# Registered in the order the briefing shows them (a section still comes after those it requires).
 from storyline.sections.timeline import TimelineEntry, build_timeline
+from storyline.sections.actors import Actor, build_actors
+from storyline.sections.quotes import Quote, build_quotes
+from storyline.sections.facts import Fact, build_facts
+from storyline.sections.contradictions import Contradiction, build_contradictions
+from storyline.sections.framing import OutletFraming, build_framing
+from storyline.sections.coverage import CoverageRow
 
 log = logging.getLogger(__name__)
 
-SECTION_NAMES = ("timeline", "actors", "quotes", "facts", "contradictions", "framing")
+SECTION_NAMES = tuple(section.name for section in SECTIONS.ordered())
 
 __all__ = [
     "Actor",
     "Contradiction",
+    "CoverageRow",
     "Fact",
     "OutletFraming",
     "Quote",
-    "TimelineEntry",
+    "SECTIONS",
     "SECTION_NAMES",
+    "Section",
+    "StoryContext",
+    "TimelineEntry",
     "build_actors",
+    "build_all",
     "build_contradictions",
     "build_facts",
     "build_framing",
     "build_quotes",
     "build_sections",
     "build_timeline",
+    "register_section",
 ]
 
 
-def build_sections(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> dict[str, list]:
-    """All six sections, by name (the order the briefing shows them)."""
-    source_of = source_of or {}
+def build_all(context: StoryContext) -> dict[str, list]:
+    """Every registered section's items, by name, in the order the briefing shows them."""
+    sections: dict[str, list] = {}
     timings: dict[str, float] = {}
-
-    def timed(name, function, *args, **kwargs):
+    for section in SECTIONS.ordered():
         start = time.perf_counter()
-        result = function(*args, **kwargs)
-        timings[name] = time.perf_counter() - start
-        return result
-
-    actors = timed("actors", build_actors, articles, source_of)
-    facts = timed("facts", build_facts, articles, source_of)
-    sections = {
-        "timeline": timed("timeline", build_timeline, articles, source_of),
-        "actors": actors,
-        "quotes": timed("quotes", build_quotes, articles, source_of, aliases=alias_index(actors)),
-        "facts": facts,
-        "contradictions": timed("contradictions", build_contradictions, articles, source_of),
-        "framing": timed("framing", build_framing, articles, source_of, facts=facts),
-    }
+        sections[section.name] = context.items(section.name)
+        timings[section.name] = time.perf_counter() - start
     log.debug("deep-briefing sections built in %s", {k: round(v, 3) for k, v in timings.items()})
     return sections
+
+
+def build_sections(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> dict[str, list]:
+    """All sections of one story, by name (``source_of``: article id -> independent-source key)."""
+    return build_all(StoryContext(articles, source_of))

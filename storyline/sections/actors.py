@@ -21,9 +21,11 @@ from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Mapping
+from typing import Any, Mapping
 
 from storyline.models import AnalyzedArticle, Entity, SentenceRef
+from storyline.render import md_escape, refs_md
+from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import outlet_of, source_key
 
 PERSON, ORGANISATION, PLACE = "person", "organisation", "place"
@@ -251,7 +253,30 @@ def find_role(sentence_text: str, start: int, end: int) -> str | None:
 
 def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Actor]:
     """The story's actors, most widely reported first."""
-    source_of = source_of or {}
+    return StoryContext(articles, source_of).items("actors")
+
+
+@register_section
+class Actors(Section):
+    name, title = "actors", "Actors"
+    shown = 25  # rows of the Markdown and HTML tables (all are in the JSON)
+
+    def build(self, context: StoryContext) -> list[Actor]:
+        return _actors(context.articles, context.sources)
+
+    def markdown(self, items: list[dict[str, Any]]) -> list[str]:
+        lines = ["| actor | kind | role | also written | mentions by outlet |", "|---|---|---|---|---|"]
+        for a in items[: self.shown]:
+            role = f"{md_escape(a['role'])} {refs_md(a['role_citation'])}" if a["role"] else ""
+            mentions = ", ".join(f"{md_escape(o)} {n}" for o, n in a["mentions"].items())
+            lines.append(
+                f"| {md_escape(a['name'])} {refs_md(a['citations'][:1])} | {a['kind']} | {role} | "
+                f"{md_escape(', '.join(a['aliases']))} | {mentions} |"
+            )
+        return lines
+
+
+def _actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str]) -> list[Actor]:
     mentions: list[_Mention] = []
     for position, article in enumerate(articles):
         for entity in article.entities:

@@ -38,13 +38,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Mapping
+from typing import Any, Mapping
 
-from storyline.attribution import ATTRIBUTED, REPORTING_VERBS, attribution_cue, classify_sentence, outside_quotes
+from storyline.attribution import ATTRIBUTED, REPORTING_VERBS, attribution_cue, outside_quotes
 from storyline.dates import DAY_MONTH_PATTERN, ISO_DATE_PATTERN, MONTH_DAY_PATTERN, parse_date
 from storyline.models import AnalyzedArticle, SentenceRef
+from storyline.render import md_escape, refs_md
 from storyline.sections.actors import ALIASES
-from storyline.sections.common import STOPWORDS, SentenceTable, content_words, outlet_of, overlap, source_key
+from storyline.sections.base import Section, StoryContext, register_section
+from storyline.sections.common import STOPWORDS, content_words, outlet_of, overlap
 from storyline.standalone import context_need
 
 POLARITY, NUMBER, DATE, ACTOR = "polarity", "number", "date", "actor"
@@ -655,8 +657,37 @@ def build_contradictions(
     articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None
 ) -> list[Contradiction]:
     """Conflicting claims across independent sources, the most trusted rule first, then the closest pair."""
-    source_of = source_of or {}
-    table = SentenceTable.build(articles)
+    return StoryContext(articles, source_of).items("contradictions")
+
+
+@register_section
+class Contradictions(Section):
+    name, title = "contradictions", "Contradictions and changes"
+    changes_position = 3
+
+    def build(self, context: StoryContext) -> list[Contradiction]:
+        return _contradictions(context)
+
+    def markdown(self, items: list[dict[str, Any]]) -> list[str]:
+        lines = []
+        for c in items:
+            first, second = c["first"], c["second"]
+            kind = "change over time" if c["changed_over_time"] else c["kind"]
+            lines.append(
+                f"- **{kind}** ({md_escape(c['explanation'])}), confidence {c['confidence']:.0%}: {md_escape(c['reason'])}"
+            )
+            for side in c.get("reports") or [first, second]:  # every report, oldest first
+                when = f", {side['published'][:10]}" if side.get("published") else ""
+                refs = refs_md([side["citation"], *side.get("copies", [])])
+                lines.append(f"  - {md_escape(side['outlet'])}{when}: {md_escape(side['text'])} {refs}")
+        return lines
+
+    def change_text(self, item: dict[str, Any]) -> str:
+        return item["explanation"]
+
+
+def _contradictions(context: StoryContext) -> list[Contradiction]:
+    table = context.table
     claims: dict[str, _Claim] = {}
     for row in range(len(table.rows)):
         text = table.text(row)
@@ -664,11 +695,11 @@ def build_contradictions(
             continue
         claim = claims.setdefault(_normalised(text), _Claim([], set()))
         claim.rows.append(row)
-        claim.sources.add(source_key(table.article(row), source_of))
+        claim.sources.add(context.source(table.article(row)))
     distinct = list(claims.values())
     if len(distinct) < 2:
         return []
-    sims = table.similarities()
+    sims = context.similarities
     found: list[tuple[Conflict, Contradiction]] = []
     for i, a in enumerate(distinct):
         for b in distinct[i + 1 :]:
@@ -684,7 +715,7 @@ def build_contradictions(
             conflict = conflict_between(table.text(row_a), table.text(row_b), similarity, published_a, published_b)
             if conflict is None:
                 continue
-            sides = sorted([_side(table, a.rows), _side(table, b.rows)], key=_when)
+            sides = sorted([_side(context, a.rows), _side(context, b.rows)], key=_when)
             found.append((conflict, _item(conflict, sides, similarity)))
     items = _chain_numbers(found)
     items.sort(key=lambda c: (-c.confidence, not c.changed_over_time, -c.similarity))
@@ -695,11 +726,11 @@ def _when(side: ClaimSide) -> tuple[bool, datetime]:
     return (side.published is None, side.published or datetime.min)
 
 
-def _side(table: SentenceTable, rows: list[int]) -> ClaimSide:
-    row = rows[0]
+def _side(context: StoryContext, rows: list[int]) -> ClaimSide:
+    table, row = context.table, rows[0]
     article = table.article(row)
     text = table.text(row)
-    cue = attribution_cue(text) if classify_sentence(text) == ATTRIBUTED else None
+    cue = attribution_cue(text) if context.voices[row] == ATTRIBUTED else None
     copies = [table.ref(r) for r in rows[1:]]
     return ClaimSide(text, table.ref(row), outlet_of(article), article.article.published, cue, copies)
 

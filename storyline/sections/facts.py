@@ -14,13 +14,15 @@ sentences that no other source confirms (at most ``MAX_SINGLE_SOURCE``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
-from storyline.attribution import OPINION, classify_sentence
+from storyline.attribution import OPINION
 from storyline.models import AnalyzedArticle, SentenceRef
-from storyline.sections.common import SentenceTable, content_words, outlet_of, overlap, source_key
+from storyline.render import md_escape, plural, refs_md
+from storyline.sections.base import Section, StoryContext, register_section
+from storyline.sections.common import SentenceTable, outlet_of, overlap
 
 # Tuned by reading the pairs on the seeds and examples/ (wire copies score 1.0, paraphrases of one
 # claim across outlets 0.72-0.9, same-topic different claims 0.5-0.7).
@@ -46,13 +48,11 @@ def same_fact(similarity: float, words_a: set[str], words_b: set[str]) -> bool:
     )
 
 
-def group_statements(articles: list[AnalyzedArticle]) -> tuple[SentenceTable, list[list[int]]]:
+def group_statements(context: StoryContext) -> list[list[int]]:
     """Rows of the story's sentence table grouped into facts (each group: rows of different articles)."""
-    table = SentenceTable.build(articles)
+    table, words, sims = context.table, context.words, context.similarities
     n = len(table.rows)
     usable = [r for r in range(n) if len(table.text(r).split()) >= MIN_FACT_WORDS]
-    words = {r: content_words(table.text(r)) for r in usable}
-    sims = table.similarities()
     match = np.zeros((n, n), dtype=bool)
     for i in usable:
         for j in usable:
@@ -76,7 +76,7 @@ def group_statements(articles: list[AnalyzedArticle]) -> tuple[SentenceTable, li
         if r not in group_of:
             group_of[r] = len(groups)
             groups.append([r])
-    return table, groups
+    return groups
 
 
 def _join(groups, group_of, g: int, row: int, match: np.ndarray, table: SentenceTable) -> None:
@@ -90,29 +90,50 @@ def _join(groups, group_of, g: int, row: int, match: np.ndarray, table: Sentence
 
 def build_facts(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Fact]:
     """Facts reported by several independent sources (most first), then the main single-source claims."""
-    source_of = source_of or {}
-    table, groups = group_statements(articles)
+    return StoryContext(articles, source_of).items("facts")
+
+
+@register_section
+class Facts(Section):
+    name, title = "facts", "Corroboration"
+    changes_position = 1
+
+    def build(self, context: StoryContext) -> list[Fact]:
+        return _facts(context)
+
+    def markdown(self, items: list[dict[str, Any]]) -> list[str]:
+        lines = []
+        for f in items:
+            badge = "single source" if f["single_source"] else plural(f["independent_sources"], "independent source")
+            lines.append(f"- *{badge}*: {md_escape(f['text'])} {refs_md(f['citations'])}")
+        return lines
+
+
+def _facts(context: StoryContext) -> list[Fact]:
+    table, voices = context.table, context.voices
+    groups = group_statements(context)
     if not groups:
         return []
     centre = table.vectors.mean(axis=0)
     centrality = table.vectors @ centre
-    facts: list[tuple[float, Fact]] = []
-    singles: list[tuple[float, Fact]] = []
+    # (centrality, fact, the row shown)
+    facts: list[tuple[float, Fact, int]] = []
+    singles: list[tuple[float, Fact, int]] = []
     for group in groups:
         # Shown: the member closest to the others, preferring reporting over the outlet's own opinion.
         def rank(r: int) -> tuple[bool, float]:
             return (
-                classify_sentence(table.text(r)) != OPINION,
+                voices[r] != OPINION,
                 float(sum(table.vectors[r] @ table.vectors[m] for m in group)),
             )
 
         members = sorted(group, key=rank, reverse=True)
-        sources = {source_key(table.article(r), source_of) for r in members}
+        sources = {context.source(table.article(r)) for r in members}
         outlets = list(dict.fromkeys(outlet_of(table.article(r)) for r in members))
         fact = Fact(table.text(members[0]), [table.ref(r) for r in members], outlets, len(sources), len(sources) == 1)
         score = float(max(centrality[r] for r in members))
-        (singles if fact.single_source else facts).append((score, fact))
-    facts.sort(key=lambda pair: (-pair[1].independent_sources, -pair[0]))
-    singles = [pair for pair in singles if classify_sentence(pair[1].text) != OPINION]
-    singles.sort(key=lambda pair: -pair[0])
-    return [f for _, f in facts] + [f for _, f in singles[:MAX_SINGLE_SOURCE]]
+        (singles if fact.single_source else facts).append((score, fact, members[0]))
+    facts.sort(key=lambda found: (-found[1].independent_sources, -found[0]))
+    singles = [found for found in singles if voices[found[2]] != OPINION]  # the shown sentence's voice
+    singles.sort(key=lambda found: -found[0])
+    return [f for _, f, _ in facts] + [f for _, f, _ in singles[:MAX_SINGLE_SOURCE]]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -26,14 +26,15 @@ from storyline.attribution import (
     ATTRIBUTED,
     NEUTRAL,
     OPINION,
-    classify_sentence,
     evaluative_words,
     outside_quotes,
     outside_running_quotes,
 )
 from storyline.models import AnalyzedArticle, SentenceRef
-from storyline.sections.common import STOPWORDS, outlet_of, source_key, tokens
-from storyline.sections.facts import Fact, build_facts
+from storyline.render import md_escape, refs_md
+from storyline.sections.base import Section, StoryContext, register_section
+from storyline.sections.common import STOPWORDS, outlet_of, tokens
+from storyline.sections.facts import Fact
 from storyline.standalone import NOT_A_SENTENCE, context_need
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'-]+[a-z]")
@@ -75,28 +76,52 @@ class OutletFraming:
     left_out: list[OmittedFact]
 
 
-def build_framing(
-    articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None, *, facts: list[Fact] | None = None
-) -> list[OutletFraming]:
+def build_framing(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[OutletFraming]:
     """One framing profile per outlet, in the order the outlets first appear."""
-    source_of = source_of or {}
-    if facts is None:
-        facts = build_facts(articles, source_of)
-    by_outlet: dict[str, list[AnalyzedArticle]] = {}
-    for article in articles:
-        by_outlet.setdefault(outlet_of(article), []).append(article)
+    return StoryContext(articles, source_of).items("framing")
+
+
+@register_section
+class Framing(Section):
+    name, title = "framing", "Framing by outlet"
+    requires = ("facts",)  # what an outlet leaves out is a fact the others report
+
+    def build(self, context: StoryContext) -> list[OutletFraming]:
+        return _framing(context, context.items("facts"))
+
+    def markdown(self, items: list[dict[str, Any]]) -> list[str]:
+        lines = [
+            "| outlet | own opinion | attributed | neutral | loaded words | uses far more than the others | leaves out |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in items:
+            words = ", ".join(f"{md_escape(w['word'])} {refs_md(w['citations'][:1])}" for w in f["loaded_words"])
+            distinctive = ", ".join(md_escape(w["word"]) for w in f.get("distinctive_words", []))
+            left_out = "; ".join(f"{md_escape(x['text'])} {refs_md(x['citations'][:1])}" for x in f["left_out"][:3])
+            lines.append(
+                f"| {md_escape(f['outlet'])} | {f['opinion_share']:.0%} {refs_md(f['opinion_examples'])} | "
+                f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {distinctive} | {left_out} |"
+            )
+        return lines
+
+
+def _framing(context: StoryContext, facts: list[Fact]) -> list[OutletFraming]:
+    articles = context.articles
+    by_outlet: dict[str, list[tuple[int, AnalyzedArticle]]] = {}  # outlet -> (article position, article)
+    for position, article in enumerate(articles):
+        by_outlet.setdefault(outlet_of(article), []).append((position, article))
 
     counts: dict[str, Counter[str]] = {}
     for outlet, items in by_outlet.items():
         # Lower-case words only: names (Iran, Lavrov) tell the topic, not the framing.
         counts[outlet] = Counter(
             t
-            for a in items
+            for _, a in items
             for s in a.sentences
             for t in _LOWER_WORD.findall(outside_quotes(s.text))
             if t not in STOPWORDS
         )
-    all_sources = {source_key(a, source_of) for a in articles}
+    all_sources = {context.source(a) for a in articles}
     id_to_article = {a.id: a for a in articles}
 
     profiles = []
@@ -104,13 +129,13 @@ def build_framing(
         labels = Counter()
         examples: list[SentenceRef] = []
         lexicon_hits: dict[str, list[SentenceRef]] = {}
-        for article in items:
+        for position, article in items:
             inside_quote, paragraph = False, None
             for sentence in article.sentences:
                 if sentence.paragraph != paragraph:
                     inside_quote, paragraph = False, sentence.paragraph
                 bare, inside_quote = outside_running_quotes(sentence.text, inside_quote)
-                label = classify_sentence(sentence.text)
+                label = context.voice(position, sentence.index)
                 labels[label] += 1
                 if label == OPINION and len(examples) < MAX_EXAMPLES:
                     examples.append(article.ref(sentence.index))
@@ -139,19 +164,19 @@ def build_framing(
                 if len(distinctive) >= MAX_WORDS:
                     break
                 if mine[w] >= MIN_DISTINCTIVE_COUNT and ratio(w) >= DISTINCTIVE_RATIO and w not in lexicon_hits:
-                    refs = [a.ref(s.index) for a in items for s in a.sentences if w in tokens(s.text)][:MAX_EXAMPLES]
+                    refs = [a.ref(s.index) for _, a in items for s in a.sentences if w in tokens(s.text)][:MAX_EXAMPLES]
                     distinctive.append(LoadedWord(w, mine[w], False, round(ratio(w), 2), refs))
 
-        my_sources = {source_key(a, source_of) for a in items}
+        my_sources = {context.source(a) for _, a in items}
         other_sources = len(all_sources - my_sources)
         left_out = []
         vectors = (
-            np.vstack([a.embeddings for a in items if len(a.sentences)])
-            if any(len(a.sentences) for a in items)
+            np.vstack([a.embeddings for _, a in items if len(a.sentences)])
+            if any(len(a.sentences) for _, a in items)
             else None
         )
         for fact in facts:
-            reporters = {source_key(id_to_article[r.article_id], source_of) for r in fact.citations}
+            reporters = {context.source(id_to_article[r.article_id]) for r in fact.citations}
             if reporters & my_sources or len(reporters) < 2 or len(reporters) * 2 <= other_sources:
                 continue
             fact_vectors = np.vstack([id_to_article[r.article_id].embeddings[r.sentence_index] for r in fact.citations])

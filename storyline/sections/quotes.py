@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from storyline.attribution import QUOTE_PATTERN, SPEECH_VERB_ALTERNATION
 from storyline.models import AnalyzedArticle, SentenceRef
-from storyline.sections.actors import alias_index, build_actors, normalise_name
-from storyline.sections.common import outlet_of, source_key, tokens
+from storyline.render import md_escape, plural, refs_md
+from storyline.sections.actors import alias_index, normalise_name
+from storyline.sections.base import Section, StoryContext, register_section
+from storyline.sections.common import outlet_of, tokens
 
 DIRECT, REPORTED = "direct", "reported"
 MIN_QUOTE_WORDS = 3
@@ -213,19 +215,34 @@ def _same_quote(a: Quote, b: Quote) -> bool:
     return len(words_a & words_b) / min(len(words_a), len(words_b)) >= SAME_QUOTE_CONTAINMENT
 
 
-def build_quotes(
-    articles: list[AnalyzedArticle],
-    source_of: Mapping[str, str] | None = None,
-    *,
-    aliases: Mapping[str, str] | None = None,
-) -> list[Quote]:
+def build_quotes(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Quote]:
     """Who said what: direct quotes first, then reported speech; each merged across outlets."""
-    source_of = source_of or {}
-    if aliases is None:
-        aliases = alias_index(build_actors(articles, source_of))
+    return StoryContext(articles, source_of).items("quotes")
+
+
+@register_section
+class Quotes(Section):
+    name, title = "quotes", "Who said what"
+    requires = ("actors",)  # speakers are named by the actors' canonical names
+    changes_position = 2
+
+    def build(self, context: StoryContext) -> list[Quote]:
+        return _quotes(context, alias_index(context.items("actors")))
+
+    def markdown(self, items: list[dict[str, Any]]) -> list[str]:
+        lines = []
+        for q in items:
+            speaker = md_escape(q["speaker"] or "unattributed")
+            text = f"“{md_escape(q['text'])}”" if q["kind"] == "direct" else f"(reported) {md_escape(q['text'])}"
+            outlets = f" — carried by {plural(len(q['outlets']), 'outlet')}" if len(q["outlets"]) > 1 else ""
+            lines.append(f"- **{speaker}**: {text} {refs_md(q['citations'])}{outlets}")
+        return lines
+
+
+def _quotes(context: StoryContext, aliases: Mapping[str, str]) -> list[Quote]:
     merged: list[tuple[Quote, set[str]]] = []
-    for article in articles:
-        outlet, source = outlet_of(article), source_key(article, source_of)
+    for article in context.articles:
+        outlet, source = outlet_of(article), context.source(article)
         for quote in find_quotes(article, aliases):
             for existing, sources in merged:
                 if _same_quote(existing, quote):

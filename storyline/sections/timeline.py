@@ -20,10 +20,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates
 from storyline.models import AnalyzedArticle, SentenceRef
+from storyline.render import md_escape, plural, refs_md
+from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import content_words, outlet_of, overlap
 from storyline.standalone import context_need, may_show
 
@@ -143,6 +145,35 @@ UNPLACED_OVERLAP = 0.2
 
 def build_timeline(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[TimelineEntry]:
     """Dated events of a story in date order, merged across outlets, each citing its sentences."""
+    return StoryContext(articles, source_of).items("timeline")
+
+
+@register_section
+class Timeline(Section):
+    name, title = "timeline", "Timeline"
+    changes_position = 0
+
+    def build(self, context: StoryContext) -> list[TimelineEntry]:
+        return _timeline(context.articles)
+
+    def markdown(self, items: list[dict[str, Any]]) -> list[str]:
+        lines = []
+        for e in items:
+            outlets = f" ({plural(len(e['outlets']), 'outlet')})" if len(e["outlets"]) > 1 else ""
+            lines.append(f"- **{md_escape(e['date']['label'])}**: {md_escape(e['event'])} {refs_md(e['citations'])}{outlets}")
+        if any(not e["date"]["year_known"] for e in items):
+            lines += [
+                "",
+                "*Years marked unknown or inferred: those articles carry no publication date; "
+                "their order is inferred from the dates they give.*",
+            ]
+        return lines
+
+    def change_text(self, item: dict[str, Any]) -> str:
+        return item["event"]
+
+
+def _timeline(articles: list[AnalyzedArticle]) -> list[TimelineEntry]:
     per_article = []
     for position, article in enumerate(articles):
         mentions = event_dates(article)
