@@ -251,14 +251,12 @@ def find_role(sentence_text: str, start: int, end: int) -> str | None:
     return None
 
 
-def build_actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Actor]:
-    """The story's actors, most widely reported first."""
-    return StoryContext(articles, source_of).items("actors")
-
-
 @register_section
 class Actors(Section):
+    """The story's actors, most widely reported first."""
+
     name, title = "actors", "Actors"
+    item = Actor
     shown = 25  # rows of the Markdown and HTML tables (all are in the JSON)
 
     def build(self, context: StoryContext) -> list[Actor]:
@@ -274,6 +272,9 @@ class Actors(Section):
                 f"{md_escape(', '.join(a['aliases']))} | {mentions} |"
             )
         return lines
+
+
+build_actors = Actors.build_alone
 
 
 def _actors(articles: list[AnalyzedArticle], source_of: Mapping[str, str]) -> list[Actor]:

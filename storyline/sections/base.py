@@ -76,12 +76,19 @@ class Section:
     """The protocol of a deep-briefing section (subclass it and register it with ``@register_section``)."""
 
     name: ClassVar[str]
+    item: ClassVar[type]  # the dataclass of its items: their JSON form is render.briefing_to_dict's of it
     title: ClassVar[str]  # the heading, in Markdown and HTML alike
     nav_title: ClassVar[str | None] = None  # the web page's table of contents, when shorter than the title
     requires: ClassVar[tuple[str, ...]] = ()  # sections whose items ``build`` reads
     # Where "what changed" (changes.changes_since) lists its new items, None: not compared. Its own order,
     # older than this registry: timeline, facts, quotes, contradictions.
     changes_position: ClassVar[int | None] = None
+
+    @classmethod
+    def build_alone(cls, articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list:
+        """Its items for a story of which nothing else is built yet (tests, benchmarks; a briefing builds
+        every section from one StoryContext)."""
+        return StoryContext(articles, source_of).items(cls.name)
 
     @property
     def template(self) -> str:

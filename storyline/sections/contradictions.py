@@ -38,11 +38,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from storyline.attribution import ATTRIBUTED, REPORTING_VERBS, attribution_cue, outside_quotes
 from storyline.dates import DAY_MONTH_PATTERN, ISO_DATE_PATTERN, MONTH_DAY_PATTERN, parse_date
-from storyline.models import AnalyzedArticle, SentenceRef
+from storyline.models import SentenceRef
 from storyline.render import md_escape, refs_md
 from storyline.sections.actors import ALIASES
 from storyline.sections.base import Section, StoryContext, register_section
@@ -653,16 +653,12 @@ class _Claim:
     sources: set[str]
 
 
-def build_contradictions(
-    articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None
-) -> list[Contradiction]:
-    """Conflicting claims across independent sources, the most trusted rule first, then the closest pair."""
-    return StoryContext(articles, source_of).items("contradictions")
-
-
 @register_section
 class Contradictions(Section):
+    """Conflicting claims across independent sources, the most trusted rule first, then the closest pair."""
+
     name, title = "contradictions", "Contradictions and changes"
+    item = Contradiction
     changes_position = 3
 
     def build(self, context: StoryContext) -> list[Contradiction]:
@@ -684,6 +680,9 @@ class Contradictions(Section):
 
     def change_text(self, item: dict[str, Any]) -> str:
         return item["explanation"]
+
+
+build_contradictions = Contradictions.build_alone
 
 
 def _contradictions(context: StoryContext) -> list[Contradiction]:

@@ -35,6 +35,7 @@ def _key(ref: SentenceRef) -> tuple[str, int]:
 @register_section
 class Coverage(Section):
     name, title, nav_title = "coverage", "Coverage by outlet", "Coverage"
+    item = CoverageRow
     requires = ("facts", "contradictions")
     marks = {REPORTS: "●", CONTRADICTS: "✕", SILENT: "·"}  # a cell as Markdown and HTML show it
 

@@ -14,12 +14,12 @@ sentences that no other source confirms (at most ``MAX_SINGLE_SOURCE``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from storyline.attribution import OPINION
-from storyline.models import AnalyzedArticle, SentenceRef
+from storyline.models import SentenceRef
 from storyline.render import md_escape, plural, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import SentenceTable, outlet_of, overlap
@@ -88,14 +88,12 @@ def _join(groups, group_of, g: int, row: int, match: np.ndarray, table: Sentence
         group_of[row] = g
 
 
-def build_facts(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Fact]:
-    """Facts reported by several independent sources (most first), then the main single-source claims."""
-    return StoryContext(articles, source_of).items("facts")
-
-
 @register_section
 class Facts(Section):
+    """Facts reported by several independent sources (most first), then the main single-source claims."""
+
     name, title = "facts", "Corroboration"
+    item = Fact
     changes_position = 1
 
     def build(self, context: StoryContext) -> list[Fact]:
@@ -107,6 +105,9 @@ class Facts(Section):
             badge = "single source" if f["single_source"] else plural(f["independent_sources"], "independent source")
             lines.append(f"- *{badge}*: {md_escape(f['text'])} {refs_md(f['citations'])}")
         return lines
+
+
+build_facts = Facts.build_alone
 
 
 def _facts(context: StoryContext) -> list[Fact]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -76,14 +76,12 @@ class OutletFraming:
     left_out: list[OmittedFact]
 
 
-def build_framing(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[OutletFraming]:
-    """One framing profile per outlet, in the order the outlets first appear."""
-    return StoryContext(articles, source_of).items("framing")
-
-
 @register_section
 class Framing(Section):
+    """One framing profile per outlet, in the order the outlets first appear."""
+
     name, title = "framing", "Framing by outlet"
+    item = OutletFraming
     requires = ("facts",)  # what an outlet leaves out is a fact the others report
 
     def build(self, context: StoryContext) -> list[OutletFraming]:
@@ -103,6 +101,9 @@ class Framing(Section):
                 f"{f['attributed_share']:.0%} | {f['neutral_share']:.0%} | {words} | {distinctive} | {left_out} |"
             )
         return lines
+
+
+build_framing = Framing.build_alone
 
 
 def _framing(context: StoryContext, facts: list[Fact]) -> list[OutletFraming]:

@@ -215,14 +215,12 @@ def _same_quote(a: Quote, b: Quote) -> bool:
     return len(words_a & words_b) / min(len(words_a), len(words_b)) >= SAME_QUOTE_CONTAINMENT
 
 
-def build_quotes(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[Quote]:
-    """Who said what: direct quotes first, then reported speech; each merged across outlets."""
-    return StoryContext(articles, source_of).items("quotes")
-
-
 @register_section
 class Quotes(Section):
+    """Who said what: direct quotes first, then reported speech; each merged across outlets."""
+
     name, title = "quotes", "Who said what"
+    item = Quote
     requires = ("actors",)  # speakers are named by the actors' canonical names
     changes_position = 2
 
@@ -237,6 +235,9 @@ class Quotes(Section):
             outlets = f" — carried by {plural(len(q['outlets']), 'outlet')}" if len(q["outlets"]) > 1 else ""
             lines.append(f"- **{speaker}**: {text} {refs_md(q['citations'])}{outlets}")
         return lines
+
+
+build_quotes = Quotes.build_alone
 
 
 def _quotes(context: StoryContext, aliases: Mapping[str, str]) -> list[Quote]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates
 from storyline.models import AnalyzedArticle, SentenceRef
@@ -143,14 +143,12 @@ UNPLACED_SIMILARITY = 0.55
 UNPLACED_OVERLAP = 0.2
 
 
-def build_timeline(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None) -> list[TimelineEntry]:
-    """Dated events of a story in date order, merged across outlets, each citing its sentences."""
-    return StoryContext(articles, source_of).items("timeline")
-
-
 @register_section
 class Timeline(Section):
+    """Dated events of a story in date order, merged across outlets, each citing its sentences."""
+
     name, title = "timeline", "Timeline"
+    item = TimelineEntry
     changes_position = 0
 
     def build(self, context: StoryContext) -> list[TimelineEntry]:
@@ -171,6 +169,9 @@ class Timeline(Section):
 
     def change_text(self, item: dict[str, Any]) -> str:
         return item["event"]
+
+
+build_timeline = Timeline.build_alone
 
 
 def _timeline(articles: list[AnalyzedArticle]) -> list[TimelineEntry]:
