@@ -13,17 +13,12 @@ from typing import Mapping
 
 from storyline.models import AnalyzedArticle, Briefing, SourceInfo
 from storyline.sections import StoryContext, build_all
-from storyline.sections.common import source_key
+from storyline.sections.common import independent_sources  # noqa: F401 (train.salience and bench.speed read it here)
 from storyline.summarizers import DEFAULT_SUMMARIZER, summarize
 
 log = logging.getLogger(__name__)
 
 DEFAULT_WORDS = 150
-
-
-def independent_sources(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None) -> dict[str, str]:
-    """Article id -> independent-source key. Without store knowledge of copies, each outlet is one source."""
-    return {a.id: source_key(a, source_of or {}) for a in articles}
 
 
 HEADLINE_FALLBACK_WORDS = 16

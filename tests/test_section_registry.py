@@ -125,3 +125,17 @@ def test_a_section_without_markdown_or_template_fails_instead_of_vanishing(seed_
         with pytest.raises(TemplateNotFound, match="sections/notes.html"):
             render(briefing, "html")
     assert "notes" not in SECTIONS.names()
+
+
+def test_a_section_may_read_only_the_sections_it_requires(seed_articles):
+    class Peeking(Section):
+        name, title, item = "peeking", "Peeking", _Note
+
+        def build(self, context: StoryContext) -> list[_Note]:
+            return [_Note(fact.text, fact.citations) for fact in context.items("facts")]
+
+    with _registered(Peeking):
+        with pytest.raises(ValueError, match="section peeking reads the facts section without requiring it"):
+            StoryContext(seed_articles).items("peeking")
+        Peeking.requires = ("facts",)
+        assert StoryContext(seed_articles).items("peeking")

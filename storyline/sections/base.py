@@ -22,7 +22,7 @@ import numpy as np
 from storyline.attribution import classify_sentence
 from storyline.models import AnalyzedArticle
 from storyline.registry import Registry
-from storyline.sections.common import SentenceTable, content_words, source_key
+from storyline.sections.common import SentenceTable, content_words, independent_sources, source_key
 
 
 class StoryContext:
@@ -30,10 +30,9 @@ class StoryContext:
 
     def __init__(self, articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None = None):
         self.articles = articles
-        # article id -> independent-source key: syndicated copies share one; without store knowledge of
-        # copies, each outlet is one source.
-        self.sources: dict[str, str] = {a.id: source_key(a, source_of or {}) for a in articles}
-        self._items: dict[str, list] = {}
+        self.sources = independent_sources(articles, source_of)  # syndicated copies share one key
+        self._items: dict[str, list] = {}  # section name -> its items, once built
+        self._building: list[str] = []  # the sections being built, the innermost last
 
     def source(self, article: AnalyzedArticle) -> str:
         return source_key(article, self.sources)
@@ -66,9 +65,17 @@ class StoryContext:
         return [content_words(self.table.text(row)) for row in range(len(self.table.rows))]
 
     def items(self, name: str) -> list:
-        """The items of a section, built the first time they are asked for."""
+        """The items of a section, built the first time they are asked for. A section being built may ask
+        only for those it ``requires``: the order the registry derives from them must be the true one."""
+        reader = SECTIONS.create(self._building[-1]) if self._building else None
+        if reader is not None and name not in reader.requires:
+            raise ValueError(f"section {reader.name} reads the {name} section without requiring it")
         if name not in self._items:
-            self._items[name] = SECTIONS.create(name).build(self)
+            self._building.append(name)
+            try:
+                self._items[name] = SECTIONS.create(name).build(self)
+            finally:
+                self._building.pop()
         return self._items[name]
 
 

@@ -80,3 +80,8 @@ class SentenceTable:
 def source_key(article: AnalyzedArticle, source_of: Mapping[str, str]) -> str:
     """The independent source of an article: syndicated copies share one key."""
     return source_of.get(article.id) or article.article.outlet
+
+
+def independent_sources(articles: list[AnalyzedArticle], source_of: Mapping[str, str] | None) -> dict[str, str]:
+    """Article id -> independent-source key. Without store knowledge of copies, each outlet is one source."""
+    return {a.id: source_key(a, source_of or {}) for a in articles}
