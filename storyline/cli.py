@@ -69,7 +69,7 @@ def add_fetch_policy_argument(parser: argparse.ArgumentParser, who: str = "fetch
 
 def fetch_policy(args: argparse.Namespace):
     """The one address policy every fetch of this command receives (``--allow-private-urls``)."""
-    from storyline.fetch import ALLOW_PRIVATE, PUBLIC_ONLY
+    from storyline.sources.fetch import ALLOW_PRIVATE, PUBLIC_ONLY
 
     return ALLOW_PRIVATE if args.allow_private_urls else PUBLIC_ONLY
 
@@ -210,7 +210,8 @@ def report_ingest(report, total: int, path) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.ingest import ingest_into_store
+    from storyline.sources.route import iter_sources
 
     fields = parse_field_map(args.field)
     if args.executor == "dask":
@@ -229,8 +230,9 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
-    from storyline.executor import DaskExecutor, check_partition_size
-    from storyline.pipeline import ingest_partitions, is_url
+    from storyline.executor import DaskExecutor
+    from storyline.ingest import ingest_partitions
+    from storyline.sources.route import check_partition_size, is_url
 
     urls = [source for source in args.inputs if is_url(source)]
     if urls or args.feed:
@@ -269,7 +271,8 @@ def parse_interval(text: str) -> float:
 def run_watch(args: argparse.Namespace) -> int:
     import time as clock
 
-    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.ingest import ingest_into_store
+    from storyline.sources.route import iter_sources
 
     interval = parse_interval(args.every)
     polls = 0
@@ -326,7 +329,7 @@ def add_doctor_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Check the store; exit 0 healthy (or repaired), 1 problems found, 2 the file itself is damaged."""
-    from storyline.pipeline import repair_store
+    from storyline.doctor import repair_store
 
     with open_store(args) as store:
         integrity = store.integrity_check()
