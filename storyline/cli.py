@@ -83,7 +83,7 @@ def add_fetch_policy_argument(parser: argparse.ArgumentParser, who: str = "fetch
 
 def fetch_policy(args: argparse.Namespace):
     """The one address policy every fetch of this command receives (``--allow-private-urls``)."""
-    from storyline.fetch import ALLOW_PRIVATE, PUBLIC_ONLY
+    from storyline.sources.fetch import ALLOW_PRIVATE, PUBLIC_ONLY
 
     return ALLOW_PRIVATE if args.allow_private_urls else PUBLIC_ONLY
 
@@ -111,16 +111,22 @@ def add_embedder_argument(parser: argparse.ArgumentParser) -> None:
                              "a store keeps the one it was first given)")
 
 
-def store_analyzer(args: argparse.Namespace, store, *, record: bool = True):
-    """The analyzer of this store's analyses: the embedder it was first given (an --embedder that differs
-    from it is one clear error)."""
-    from storyline.analyze import DEFAULT_EMBEDDER, analyzer_for, embedders
+def store_embedder(args: argparse.Namespace, store) -> str:
+    """The embedder of this store's analyses: the one it was first given (an --embedder that differs from
+    it is one clear error)."""
+    from storyline.analyze import DEFAULT_EMBEDDER, embedders
     from storyline.settings import store_choice
 
     settings = settings_of(args)
     requested = settings.embedder if "embedder" in settings.origin else None
-    return analyzer_for(store_choice(store, "embedder", requested, DEFAULT_EMBEDDER, embedders,
-                                     in_use=bool(store.count_articles()), record=record))
+    return store_choice(store, "embedder", requested, DEFAULT_EMBEDDER, embedders, in_use=bool(store.count_articles()),
+                        contents="analyses")
+
+
+def store_analyzer(args: argparse.Namespace, store):
+    from storyline.analyze import analyzer_for
+
+    return analyzer_for(store_embedder(args, store))
 
 
 def add_clusterer_argument(parser: argparse.ArgumentParser) -> None:
@@ -246,7 +252,8 @@ def report_ingest(report, total: int, path) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.ingest import ingest_into_store
+    from storyline.sources.route import iter_sources
 
     fields = parse_field_map(args.field)
     if args.executor == "dask":
@@ -266,8 +273,9 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
-    from storyline.executor import DaskExecutor, check_partition_size
-    from storyline.pipeline import ingest_partitions, is_url
+    from storyline.executor import DaskExecutor
+    from storyline.ingest import ingest_partitions
+    from storyline.sources.route import check_partition_size, is_url
 
     urls = [source for source in args.inputs if is_url(source)]
     if urls or args.feed:
@@ -275,13 +283,6 @@ def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
                           fix="ingest URLs and feeds with the local executor")
     if args.partition_size is not None:
         check_partition_size(args.partition_size)  # before a cluster is started for nothing
-    with open_store(args) as store:
-        from storyline.analyze import DEFAULT_EMBEDDER
-
-        embedder = store_analyzer(args, store).embedder.name
-        if embedder != DEFAULT_EMBEDDER:
-            raise ConfigError(f"--executor dask analyzes with the {DEFAULT_EMBEDDER} embedder, and this store's is "
-                              f"{embedder}", input=str(store.path), fix="ingest with the local executor")
     with DaskExecutor(args.scheduler) as executor, open_store(args) as store, progress_bar() as bar:
         if executor.dashboard_link:
             print(f"Dask dashboard: {executor.dashboard_link}", file=sys.stderr)
@@ -289,6 +290,7 @@ def run_ingest_dask(args: argparse.Namespace, fields: dict[str, str]) -> int:
             args.inputs, store, executor, fields=fields, partition_size=args.partition_size,
             on_error=lambda error: bar.write(f"storyline: error: {error.one_line()}", file=sys.stderr),
             on_article=lambda article_id: bar.update(1), clusterer=settings_of(args).clusterer,
+            embedder=store_embedder(args, store),
         )
         total = store.count_articles()
     return report_ingest(report, total, store.path)
@@ -314,7 +316,8 @@ def parse_interval(text: str) -> float:
 def run_watch(args: argparse.Namespace) -> int:
     import time as clock
 
-    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.ingest import ingest_into_store
+    from storyline.sources.route import iter_sources
 
     interval = parse_interval(args.every)
     polls = 0
@@ -372,7 +375,7 @@ def add_doctor_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Check the store; exit 0 healthy (or repaired), 1 problems found, 2 the file itself is damaged."""
-    from storyline.pipeline import repair_store
+    from storyline.doctor import repair_store
 
     with open_store(args) as store:
         integrity = store.integrity_check()

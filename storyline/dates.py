@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable
 
-from storyline.ingest import PUBLISHED_YEARS
+from storyline.sources.article import PUBLISHED_YEARS
 from storyline.models import AnalyzedArticle, Sentence
 
 DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from typing import Mapping
 
 import numpy as np
 
@@ -129,7 +130,11 @@ class SyndicationIndex:
         return group_id, hashes
 
 
-def group_syndicated_copies(texts: dict[str, str]) -> dict[str, str]:
-    """Article id -> syndication group id for a batch of cleaned texts (in the given order)."""
+def group_syndicated_copies(texts: dict[str, str], signatures: Mapping[str, np.ndarray] | None = None) -> dict[str, str]:
+    """Article id -> syndication group id for a batch of cleaned texts (in the given order).
+
+    ``signatures``: their ``copy_shingles`` by article id, when already computed (``prepare``)."""
     index = SyndicationIndex()
-    return {article_id: index.assign(article_id, text)[0] for article_id, text in texts.items()}
+    signatures = signatures or {}
+    return {article_id: index.assign(article_id, text, signatures.get(article_id))[0]
+            for article_id, text in texts.items()}

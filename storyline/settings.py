@@ -155,18 +155,19 @@ def _checked(settings: Settings) -> Settings:
 
 
 def store_choice(store: "Store", name: str, requested: str | None, default: str, registry: "Registry",
-                 *, in_use: bool, record: bool = True) -> str:
+                 *, in_use: bool, record: bool = True, contents: str = "contents") -> str:
     """The ``name`` (clusterer, embedder) that made this store's contents: the one it was first given
     (recorded in the store), else ``requested`` or ``default``, recorded now. Another one for a store whose
     contents it made (``in_use``) is one clear error before anything is stored: stories made by two methods,
     or embeddings of two models, are not comparable, and ``doctor --repair`` could not rebuild them.
-    ``record=False``: a reader of the store (read-only), which takes the choice without writing it."""
+    ``record=False``: a reader of the store (read-only), which takes the choice without writing it;
+    ``contents``: what the error says was made ("stories", "analyses")."""
     recorded = store.setting(name)
     if recorded is None and in_use:
         recorded = default  # contents made before the choice was recorded were made by the default
     if requested is not None and recorded not in (None, registry.check(requested)):
         if in_use:
-            raise ConfigError(f"this store's contents are made by the '{recorded}' {name}, not '{requested}'",
+            raise ConfigError(f"this store's {contents} are made by the '{recorded}' {name}, not '{requested}'",
                               input=str(store.path), fix=f"use --{name} {recorded}, or another store (--db)")
         recorded = None  # nothing made by it yet: the store takes the new choice
     recorded = recorded or requested or default

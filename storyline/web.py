@@ -45,8 +45,8 @@ from fastapi.staticfiles import StaticFiles  # noqa: E402
 from starlette.exceptions import HTTPException  # noqa: E402
 
 from storyline.changes import change_text, changes_since, parse_date  # noqa: E402
-from storyline.fetch import PUBLIC_ONLY, FetchPolicy  # noqa: E402
-from storyline.ingest import MAX_ARTICLE_BYTES  # noqa: E402
+from storyline.sources.fetch import PUBLIC_ONLY, FetchPolicy  # noqa: E402
+from storyline.sources.article import MAX_ARTICLE_BYTES  # noqa: E402
 from storyline.models import Article  # noqa: E402
 from storyline.render import briefing_to_dict, template_environment  # noqa: E402
 from storyline.store import Store, StoryRow  # noqa: E402
@@ -390,7 +390,8 @@ class Submission:
 
 def add_articles(state: WebState, submission: Submission) -> dict:
     """Ingest a submission as `storyline ingest` would; one error line per bad input."""
-    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.ingest import ingest_into_store
+    from storyline.sources.route import iter_sources
 
     if state.read_only:
         raise ReadOnly()
@@ -641,7 +642,7 @@ def create_app(db_path: str | Path | None = None, *, read_only: bool = False, fe
     hosts = AllowedHosts(allowed_hosts)
     # Create or migrate the store now, so a bad path fails at start-up, not on a reader.
     state.embedder = store_choice(state.store(), "embedder", embedder, DEFAULT_EMBEDDER, embedders,
-                                  in_use=bool(state.store().count_articles()), record=not read_only)
+                                  in_use=bool(state.store().count_articles()), contents="analyses", record=not read_only)
     env = template_environment()
     env.globals["change_text"] = change_text
     app = FastAPI(title="storyline", version=__version__, docs_url=None, redoc_url=None,

@@ -87,7 +87,7 @@ def seed_articles(seeds_dir, analyzer):
     """The five seed articles, ingested, cleaned and analyzed."""
     from storyline.analyze import analyze_articles
     from storyline.clean import clean_article
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
 
     result = read_inputs([seeds_dir])
     assert not result.errors
@@ -101,7 +101,7 @@ def make_articles(analyzer):
 
     from storyline.analyze import analyze_articles
     from storyline.clean import clean_article
-    from storyline.ingest import article_id
+    from storyline.sources.article import article_id
     from storyline.models import Article
 
     def make(items):

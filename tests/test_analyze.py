@@ -20,7 +20,7 @@ from storyline.analyze import (
     splitters,
 )
 from storyline.clean import clean_article
-from storyline.ingest import article_id
+from storyline.sources.article import article_id
 from storyline.models import Article, CleanedArticle
 
 from conftest import shared_path
@@ -205,7 +205,7 @@ class CountingEmbedder:
 
 
 def test_cached_articles_are_never_reembedded(seeds_dir, analyzer):
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
 
     cleaned = [clean_article(a) for a in read_inputs([seeds_dir]).articles]
     counting = CountingEmbedder(analyzer.embedder)

@@ -271,7 +271,7 @@ def test_bad_feeds_from_files(tmp_path):
 
 @pytest.mark.models
 def test_a_feed_of_10000_entries_is_read_in_bounded_time(tmp_path, baseline_mb):
-    from storyline.fetch import MAX_FEED_ENTRIES
+    from storyline.sources.fetch import MAX_FEED_ENTRIES
 
     feed = _rss("".join(RSS_ITEM.format(i=i) for i in range(10_000))).encode("utf-8")
 

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REPO
 from storyline.errors import ConfigError
-from storyline.pipeline import brief_story, ingest_into_store
+from storyline.ingest import ingest_into_store
+from storyline.pipeline import brief_story
 from storyline.settings import briefing_fingerprint
 from storyline.store import Store
 
@@ -21,7 +22,7 @@ EXAMPLES = REPO / "examples"
 @pytest.fixture()
 def example_store(tmp_path, analyzer) -> tuple[Path, str]:
     """A real SQLite store holding the example pile; returns its path and the harbour story's id."""
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
 
     path = tmp_path / "store.db"
     with Store(path) as store:

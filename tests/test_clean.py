@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from storyline.clean import RULES, RULES_BY_NAME, clean_article
-from storyline.ingest import article_id, read_inputs
+from storyline.sources.article import article_id
+from storyline.sources.route import read_inputs
 from storyline.models import Article, CleanedArticle
 
 

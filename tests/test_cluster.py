@@ -15,7 +15,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def example_analyzed(analyzer):
     from storyline.analyze import analyze_articles
     from storyline.clean import clean_article
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
 
     return analyze_articles([clean_article(a) for a in read_inputs([EXAMPLES]).articles], analyzer)
 
@@ -118,8 +118,8 @@ def test_link_window_is_bounded_and_forgets_the_oldest_articles(example_analyzed
 
 
 def test_a_reopened_store_clusters_as_one_uninterrupted_run(analyzer, seeds_dir, tmp_path):
-    from storyline.ingest import read_inputs
-    from storyline.pipeline import ingest_into_store
+    from storyline.sources.route import read_inputs
+    from storyline.ingest import ingest_into_store
     from storyline.store import Store
 
     articles = read_inputs([EXAMPLES, seeds_dir]).articles

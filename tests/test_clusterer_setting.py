@@ -10,8 +10,9 @@ import pytest
 
 from conftest import REPO
 from storyline.errors import ConfigError
-from storyline.ingest import read_inputs
-from storyline.pipeline import ingest_into_store, open_indexes
+from storyline.sources.route import read_inputs
+from storyline.assign import open_indexes
+from storyline.ingest import ingest_into_store
 from storyline.store import Store
 
 EXAMPLES = REPO / "examples"

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from storyline.clean import clean_article
 from storyline.credits import outlet_from_credits, read_dateline
-from storyline.ingest import article_id, make_article, read_text_article
+from storyline.sources.article import article_id, make_article
+from storyline.sources.text import read_text_article
 from storyline.models import Article, RemovedSpan
 from storyline.store import MIGRATIONS, Store
 

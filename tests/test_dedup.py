@@ -8,7 +8,7 @@ import pytest
 
 from storyline.clean import clean_article
 from storyline.dedup import COPY_CONTAINMENT, SyndicationIndex, containment, copy_shingles, group_syndicated_copies
-from storyline.ingest import read_inputs
+from storyline.sources.route import read_inputs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -75,7 +75,8 @@ def test_a_store_from_before_containment_keeps_its_groups_and_finds_new_copies(t
     """Migration 3 empties the old MinHash signatures; opening the indexes recomputes the shingles."""
     import numpy as np
 
-    from storyline.pipeline import ingest_into_store, open_indexes
+    from storyline.assign import open_indexes
+    from storyline.ingest import ingest_into_store
     from storyline.store import MIGRATIONS, Store
 
     db = tmp_path / "old.db"

@@ -17,7 +17,8 @@ import pytest
 
 from conftest import EXAMPLES
 from storyline.cli import main
-from storyline.pipeline import ingest_into_store, iter_sources
+from storyline.ingest import ingest_into_store
+from storyline.sources.route import iter_sources
 from storyline.store import Store
 from test_store import write_many_articles
 

@@ -14,9 +14,10 @@ import pytest
 from conftest import EXAMPLES
 from test_store import write_many_articles
 
-from storyline.executor import LocalExecutor, PartitionFailed, plan_partitions, prepare_partition, read_partition
-from storyline.ingest import iter_articles
-from storyline.pipeline import brief_story, ingest_into_store, ingest_partitions, iter_sources
+from storyline.executor import LocalExecutor, PartitionFailed
+from storyline.ingest import ingest_into_store, ingest_partitions, prepare_partition
+from storyline.pipeline import brief_story
+from storyline.sources.route import iter_articles, iter_sources, plan_partitions, read_partition
 from storyline.render import briefing_to_dict
 from storyline.store import Store
 
@@ -134,6 +135,25 @@ def test_dask_gives_the_same_groups_stories_and_briefings_as_a_local_run(tmp_pat
 
 @pytest.mark.models
 @pytest.mark.slow
+def test_items_read_in_the_driver_go_through_the_same_driver_on_both_executors(tmp_path, seeds_dir, dask_executor):
+    """Pages and feed entries are read in the driver, then prepared on the executor as partitions of
+    items: on Dask they give the same report, errors, groups, stories and briefings as in this process."""
+    (tmp_path / "chrome.txt").write_text("Share\n\nAdvertisement\n\nFollow us on Twitter\n", encoding="utf-8")
+    inputs = [str(EXAMPLES), str(seeds_dir), str(tmp_path / "chrome.txt"), str(tmp_path / "missing.txt"),
+              str(EXAMPLES / "tarne-gazette.txt")]  # an article met again: already stored
+    runs = {}
+    for name, executor in (("local", None), ("dask", dask_executor)):
+        with Store(tmp_path / f"{name}.db") as store:
+            report = ingest_into_store(iter_sources(inputs, store), store, executor=executor)
+            runs[name] = ((report.new, report.already_stored, [e.one_line() for e in report.errors],
+                           sorted(report.stories_touched)), _story_state(store))
+    assert runs["dask"] == runs["local"]
+    (new, already_stored, errors, touched), _ = runs["local"]
+    assert new > 10 and already_stored == 1 and touched
+    assert sorted(line.split(":")[0] for line in errors) == [str(tmp_path / "chrome.txt"), str(tmp_path / "missing.txt")]
+
+
+@pytest.mark.slow
 def test_bad_inputs_on_dask_are_one_error_line_each_and_the_rest_is_stored(tmp_path):
     pile = tmp_path / "pile"
     pile.mkdir()
@@ -216,7 +236,7 @@ def test_story_ids_and_titles_are_the_same_on_both_executors_and_after_a_repair(
 
     from conftest import shared_path
     from storyline.bench.cluster import shuffled_dataset
-    from storyline.pipeline import repair_store
+    from storyline.doctor import repair_store
 
     pile = tmp_path / "pile"
     pile.mkdir()

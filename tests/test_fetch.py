@@ -15,8 +15,8 @@ import pytest
 
 from conftest import local_http_server
 from storyline.errors import InputError
-from storyline.fetch import ALLOW_PRIVATE, PUBLIC_ONLY, FeedPoll, fetch_article, fetch_url, is_public_address, poll_feed
-from storyline.ingest import read_inputs
+from storyline.sources.fetch import ALLOW_PRIVATE, PUBLIC_ONLY, FeedPoll, fetch_article, fetch_url, is_public_address, poll_feed
+from storyline.sources.route import read_inputs
 
 LOCAL = ALLOW_PRIVATE
 

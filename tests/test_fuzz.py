@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from storyline.analyze import MAX_PARAGRAPH_CHARS, PysbdSplitter, paragraph_spans, split_sentences
 from storyline.clean import clean_article
 from storyline.errors import InputError
-from storyline.ingest import (MAX_ARTICLE_CHARS, PUBLISHED_YEARS, article_id, decode_bytes, decode_text,
-                              extract_html, iter_articles, parse_published)
+from storyline.sources.article import MAX_ARTICLE_CHARS, PUBLISHED_YEARS, article_id, parse_published
+from storyline.sources.decode import decode_bytes, decode_text
+from storyline.sources.html_page import extract_html
+from storyline.sources.route import iter_articles
 from storyline.models import Article
 from storyline.dates import parse_date
 
@@ -68,7 +70,7 @@ def test_decode_bytes_gives_text_or_input_error(data):
        st.sampled_from(["utf-16", "utf-16-le", "utf-16-be"]))
 def test_latin_text_in_utf16_with_or_without_bom_decodes_exactly(text, encoding):
     # Without a BOM, UTF-16 is recognised by the zero high bytes of mostly Latin-1 text (see
-    # ingest._utf16_without_bom: at least 60% of the characters); other scripts need the BOM.
+    # sources.decode._utf16_without_bom: at least 60% of the characters); other scripts need the BOM.
     assert decode_bytes(text.encode(encoding), "x") == (text, encoding)
 
 

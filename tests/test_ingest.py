@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES
 from storyline.errors import ConfigError, InputError
-from storyline.ingest import MAX_ARTICLE_BYTES, article_id, decode_bytes, iter_articles, read_inputs
+from storyline.sources.article import MAX_ARTICLE_BYTES, article_id
+from storyline.sources.decode import decode_bytes
+from storyline.sources.route import iter_articles, read_inputs
 from storyline.models import Article
 
 NEWS_PAGE = """<!doctype html>
@@ -203,7 +205,7 @@ def test_nonsense_dates_keep_the_article_without_a_date(tmp_path, caplog):
     ]
     dump = tmp_path / "dates.jsonl"
     dump.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    with caplog.at_level("WARNING", logger="storyline.ingest"):
+    with caplog.at_level("WARNING", logger="storyline.sources"):
         result = read_inputs([dump])
     assert result.errors == []
     assert [a.published for a in result.articles] == [None, None, None, datetime(2017, 3, 1, 4, 30)]

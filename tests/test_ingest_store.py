@@ -6,7 +6,7 @@ import pytest
 
 from conftest import local_http_server
 from storyline.cli import main
-from storyline.pipeline import looks_like_feed
+from storyline.sources.route import looks_like_feed
 from storyline.store import Store
 from test_fetch import Handler
 

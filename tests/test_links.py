@@ -103,7 +103,7 @@ def test_pair_decisions_on_the_example_pile_tell_its_two_stories_apart(analyzer)
     from storyline.analyze import analyze_articles
     from storyline.bench.cluster import pair_decisions
     from storyline.clean import clean_article
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
 
     analyzed = analyze_articles([clean_article(a) for a in read_inputs([REPO / "examples"]).articles], analyzer)
     orchid = ("brackenford", "tarne-gazette")

@@ -15,8 +15,9 @@ import pytest
 
 from conftest import EXAMPLES
 from storyline.cli import main
-from storyline.ingest import iter_articles
-from storyline.pipeline import brief_story, ingest_into_store
+from storyline.sources.route import iter_articles
+from storyline.ingest import ingest_into_store
+from storyline.pipeline import brief_story
 from storyline.store import MIGRATIONS, Store
 
 

@@ -19,7 +19,7 @@ pytest.importorskip("fastapi", reason="the web app needs the 'web' extra: pip in
 from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import EXAMPLES, local_http_server  # noqa: E402
-from storyline.fetch import ALLOW_PRIVATE  # noqa: E402
+from storyline.sources.fetch import ALLOW_PRIVATE  # noqa: E402
 from storyline.render import human_date  # noqa: E402
 from storyline.web import CONTENT_SECURITY_POLICY, create_app  # noqa: E402
 from web_fixtures import HOSTILE, HOSTILE_MARKERS, build_store, copy_store  # noqa: E402
@@ -367,7 +367,7 @@ def test_bad_submissions_get_one_line_each_and_the_rest_goes_on(writable):
 
 
 def test_oversized_upload_is_refused_with_its_name(writable):
-    from storyline.ingest import MAX_ARTICLE_BYTES
+    from storyline.sources.article import MAX_ARTICLE_BYTES
 
     client = writable()
     response = client.post("/api/articles", files={"files": ("huge.txt", b"a" * (MAX_ARTICLE_BYTES + 1), "text/plain")})

@@ -43,7 +43,8 @@ def write_hostile(directory: Path) -> Path:
 
 def build_store(directory: Path, analyzer) -> Path:
     """A real SQLite store holding the seeds (when ../shared is here), the examples and the hostile article."""
-    from storyline.pipeline import ingest_into_store, iter_sources
+    from storyline.ingest import ingest_into_store
+    from storyline.sources.route import iter_sources
     from storyline.store import Store
 
     inputs = [str(EXAMPLES), str(write_hostile(directory))]

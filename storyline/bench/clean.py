@@ -47,7 +47,7 @@ from typing import Callable
 
 from storyline.bench import write_results
 from storyline.clean import clean_article
-from storyline.ingest import make_article
+from storyline.sources.article import make_article
 from storyline.models import Article, CleanedArticle
 
 DATA = Path(__file__).parent / "data"

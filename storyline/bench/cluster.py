@@ -27,9 +27,9 @@ from storyline.analyze import AnalysisCache, analyze_articles, default_analyzer
 from storyline.bench import own_peak_memory_mb, write_results
 from storyline.clean import clean_article
 from storyline.cluster import DEFAULT_CLUSTERER, clusterers, final_stories
-from storyline.ingest import make_article
+from storyline.sources.article import make_article
 from storyline.models import AnalyzedArticle, Article
-from storyline.pipeline import ingest_into_store
+from storyline.ingest import ingest_into_store
 from storyline.store import Store
 
 log = logging.getLogger(__name__)

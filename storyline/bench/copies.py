@@ -28,7 +28,7 @@ from storyline.bench import write_results
 from storyline.bench.cluster import load_dataset
 from storyline.clean import clean_article
 from storyline.dedup import group_syndicated_copies
-from storyline.ingest import make_article
+from storyline.sources.article import make_article
 
 MIN_ORIGINAL_SENTENCES = 10  # an original long enough to cut windows from
 EDIT_SHARE = 0.03

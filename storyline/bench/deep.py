@@ -142,7 +142,7 @@ def cleaned_cluster(cluster_dir: Path) -> list:
     DUC and Multi-News documents have no headline line, so they are read as whole bodies.
     """
     from storyline.clean import clean_article
-    from storyline.ingest import article_id
+    from storyline.sources.article import article_id
     from storyline.models import Article
 
     documents = sorted((cluster_dir / "docs").glob("*.txt"), key=lambda p: (len(p.stem), p.stem))

@@ -121,7 +121,7 @@ def storyline_text(html: str, path: Path) -> str | None:
     """What `storyline ingest page.html` keeps: extract_html, then the cleaner."""
     from storyline.clean import clean_article
     from storyline.errors import InputError
-    from storyline.ingest import extract_html
+    from storyline.sources.html_page import extract_html
 
     try:
         article = extract_html(html, source=str(path), default_outlet=path.stem)
@@ -149,7 +149,8 @@ def trafilatura_cleaned_text(html: str, path: Path) -> str | None:
 
     from storyline.clean import clean_article
     from storyline.errors import InputError
-    from storyline.ingest import make_article, trafilatura_paragraphs
+    from storyline.sources.article import make_article
+    from storyline.sources.html_page import trafilatura_paragraphs
 
     text = trafilatura.extract(html)
     if text is None:

@@ -96,7 +96,7 @@ def build_corpus(data: Path, size: int, path: Path) -> None:
 def run_one(executor_name: str, corpus: Path, db: Path, partition_size: int) -> dict:
     """One measured ingest, in this (fresh) process."""
     from storyline.executor import DaskExecutor, LocalExecutor
-    from storyline.pipeline import ingest_partitions
+    from storyline.ingest import ingest_partitions
     from storyline.store import Store
 
     db.unlink(missing_ok=True)

@@ -82,7 +82,7 @@ def time_warm_stages(input_dir: Path, repeat: int, words: int) -> dict:
     from storyline.analyze import MemoryCache, analyze_articles, default_analyzer
     from storyline.brief import build_briefing, independent_sources
     from storyline.clean import clean_article
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
     from storyline.render import render
     from storyline.summarizers import summarize
 
@@ -165,7 +165,7 @@ def time_full_duc(duc: Path) -> dict:
     """Analysis time of every DUC 2004 document, by part (split, embed, entities)."""
     from storyline.analyze import default_analyzer, paragraph_spans, split_sentences
     from storyline.clean import clean_article
-    from storyline.ingest import article_id
+    from storyline.sources.article import article_id
     from storyline.models import Article
 
     analyzer = default_analyzer()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from storyline.analyze import MemoryCache, default_analyzer
 from storyline.bench.rouge import duc_recall, multinews_f1
-from storyline.ingest import read_inputs
+from storyline.sources.route import read_inputs
 from storyline.pipeline import brief_articles
 from storyline.summarizers import DEFAULT_SUMMARIZER, length_for_input, summarizers
 

@@ -73,7 +73,7 @@ class CopyCache:
 
 def republished(articles: list[tuple[Article, str]], copies: int) -> tuple[list[Article], dict[str, str]]:
     """Every article ``copies`` times: another outlet, a day later each time. Returns (stream, copy -> first edition)."""
-    from storyline.ingest import article_id
+    from storyline.sources.article import article_id
 
     stream, first_of = [], {}
     for article, story in articles:
@@ -92,7 +92,7 @@ def republished(articles: list[tuple[Article, str]], copies: int) -> tuple[list[
 
 def build_store(path: Path, datasets: list[Path], copies: int, analyses_path: Path) -> dict:
     from storyline.analyze import default_analyzer
-    from storyline.pipeline import ingest_into_store
+    from storyline.ingest import ingest_into_store
 
     articles = [item for root in datasets for item in load_dataset(root)]
     stream, first_of = republished(articles, copies)

@@ -24,7 +24,7 @@ def analyzed_clusters(root, *, limit: int | None = None, cache=None, analyzer=No
     ``(folder, ingested, analyzed, copies)``. A cluster whose documents are all boilerplate is skipped."""
     from storyline.analyze import default_analyzer
     from storyline.bench.summarize import cluster_folders
-    from storyline.ingest import read_inputs
+    from storyline.sources.route import read_inputs
     from storyline.pipeline import NoArticlesError, analyze_pile
 
     analyzer = analyzer or default_analyzer()

@@ -1,7 +1,7 @@
 """Fetch pages and feeds safely: http(s) only, bounded in time, size and redirects.
 
 ``fetch_url`` gets one response, ``fetch_article`` fetches a page and extracts it with the same code
-as ingest (``ingest.extract_html``), and ``poll_feed`` reads an RSS/Atom feed (conditional request with
+as files (``sources.html_page.extract_html``), and ``poll_feed`` reads an RSS/Atom feed (conditional request with
 ETag / Last-Modified), follows each new entry to its page and falls back to the entry's own content
 when the page fails. Every failure is one :class:`InputError` naming the URL and the problem.
 
@@ -27,9 +27,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from storyline.errors import InputError
-from storyline.ingest import (MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, article_id, decode_bytes, extract_html,
-                              outlet_from_url)
 from storyline.models import Article
+from storyline.sources.article import MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, article_id, outlet_from_url
+from storyline.sources.decode import decode_bytes
+from storyline.sources.html_page import extract_html
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +297,7 @@ def fetch_article(
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
     policy: FetchPolicy = PUBLIC_ONLY,
 ) -> Article:
-    """Fetch a news page and extract its article (``ingest.extract_html``); raises one InputError."""
+    """Fetch a news page and extract its article (``sources.html_page.extract_html``); raises one InputError."""
     page = fetch_url(url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, policy=policy)
     if not page.body.strip():
         raise InputError("the page is empty", input=url)
