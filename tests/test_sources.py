@@ -43,6 +43,7 @@ def test_an_unknown_format_is_one_clear_error():
         "no reader for the input format 'xml' (the formats read are: csv, html, jsonl, parquet, text)")
 
 
+@pytest.mark.models
 def test_a_partition_of_an_unknown_format_is_one_error_line_and_the_rest_goes_on(tmp_path):
     good = Partition("files", (str(EXAMPLES / "tarne-gazette.txt"),))
     unknown = Partition("xml", (str(tmp_path / "feed.xml"),))
