@@ -468,6 +468,18 @@ def analyzer_for(embedder: str = DEFAULT_EMBEDDER) -> Analyzer:
     return default_analyzer() if embedder == DEFAULT_EMBEDDER else Analyzer.from_names(embedder=embedder)
 
 
+class LazyAnalyzer:
+    """The analyzer with this embedder, named now and loaded at its first use: a command whose inputs
+    leave nothing to analyze (all unreadable, all boilerplate) never waits for the models."""
+
+    def __init__(self, embedder: str = DEFAULT_EMBEDDER):
+        self.embedder_name = embedder
+        self.key = analyzer_key(embedder=embedder)
+
+    def __getattr__(self, name: str):  # only for what is not set above: the loaded analyzer's parts
+        return getattr(analyzer_for(self.embedder_name), name)
+
+
 def _entities_by_sentence(
     item: CleanedArticle,
     sentences: list[Sentence],

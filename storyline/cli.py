@@ -124,9 +124,9 @@ def store_embedder(args: argparse.Namespace, store) -> str:
 
 
 def store_analyzer(args: argparse.Namespace, store):
-    from storyline.analyze import analyzer_for
+    from storyline.analyze import LazyAnalyzer
 
-    return analyzer_for(store_embedder(args, store))
+    return LazyAnalyzer(store_embedder(args, store))
 
 
 def add_clusterer_argument(parser: argparse.ArgumentParser) -> None:

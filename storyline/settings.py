@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from storyline.analyze import DEFAULT_EMBEDDER, analyzer_for, analyzer_key
+from storyline.analyze import DEFAULT_EMBEDDER, LazyAnalyzer, analyzer_key
 from storyline.brief import DEFAULT_WORDS
 from storyline.errors import ConfigError
 from storyline.store import DEFAULT_DB
@@ -54,8 +54,8 @@ class Settings:
     origin: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def analyzer(self) -> "Analyzer":
-        """The analyzer these settings name (the default one is loaded once per process)."""
-        return analyzer_for(self.embedder)
+        """The analyzer these settings name, loaded at its first use (the default one once per process)."""
+        return LazyAnalyzer(self.embedder)
 
 
 # setting -> (environment variable, type); the TOML file takes the same names.

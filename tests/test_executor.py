@@ -154,6 +154,7 @@ def test_items_read_in_the_driver_go_through_the_same_driver_on_both_executors(t
 
 
 @pytest.mark.slow
+@pytest.mark.models
 def test_bad_inputs_on_dask_are_one_error_line_each_and_the_rest_is_stored(tmp_path):
     pile = tmp_path / "pile"
     pile.mkdir()
