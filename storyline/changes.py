@@ -27,7 +27,9 @@ def change_text(name: str, item: dict) -> str:
     return SECTIONS.create(name).change_text(item)
 
 
-def parse_date(text: str) -> datetime:
+def parse_user_date(text: str) -> datetime:
+    """A date or time a user typed (--since, --until, the web filters); not one found in article text
+    (that is ``dates.parse_date``)."""
     from dateutil import parser as date_parser
 
     try:
@@ -41,7 +43,7 @@ def parse_since(text: str) -> tuple[int | None, datetime | None]:
     stripped = text.strip().lower().removeprefix("v")
     if stripped.isdigit():
         return int(stripped), None
-    return None, parse_date(text)
+    return None, parse_user_date(text)
 
 
 def _cited_sentences(value: Any) -> set[tuple[str, int]]:
@@ -96,7 +98,7 @@ def _refs(value: Any) -> list[dict]:
 def render_changes(changes: dict, fmt: str = "md") -> str:
     if fmt == "json":
         return json.dumps(changes, indent=2, ensure_ascii=False) + "\n"
-    from storyline.render import cite_md, md_escape
+    from storyline.markdown import cite_md, md_escape
 
     lines = [f"# What changed: {md_escape(changes['headline'] or '')}", ""]
     lines.append(f"*Briefing version {changes['from_version']} -> {changes['to_version']}.*")

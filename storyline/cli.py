@@ -19,7 +19,7 @@ from pathlib import Path
 
 from storyline import __version__
 from storyline.errors import ConfigError, StorylineError
-from storyline.render import plural
+from storyline.markdown import plural
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
@@ -348,9 +348,9 @@ def run_stories(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from storyline.changes import parse_date
+    from storyline.changes import parse_user_date
 
-    since = parse_date(args.since) if args.since else None
+    since = parse_user_date(args.since) if args.since else None
     with open_store(args) as store:
         rows = store.list_stories(since=since, search=args.search, limit=args.limit)
     if args.format == "json":

@@ -55,7 +55,8 @@ def article_vector(article: AnalyzedArticle) -> np.ndarray:
 
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]+")
-# Words that say nothing about which story an article belongs to.
+# Words that say nothing about which story an article belongs to. Its own list, not the summarizer's or the
+# sections': the learned links model was trained on TF-IDF features over it (another list means retraining).
 _STOPWORDS = frozenset(
     """the a an and or but of to in on at for with by from as is was were are be been has have had
     that this these those it its he she they his her their we our you said says say will would could

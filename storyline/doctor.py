@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from storyline.analyze import Analyzer, analyze_articles, default_analyzer
 from storyline.assign import name_stories, open_indexes, store_article
 from storyline.prepare import ANALYZE_BATCH, batches, prepare_cleaned
-from storyline.render import plural
+from storyline.markdown import plural
 
 if TYPE_CHECKING:
     from storyline.store import Store

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # numpy is a hard dependency, but keep import of this module 
 class Article:
     """One news article as read from its input, before any cleaning."""
 
-    id: str  # stable, content-based (see ingest.article_id)
+    id: str  # stable, content-based (see sources.article.article_id)
     title: str
     text: str  # body text as extracted from the input (boilerplate still in)
     outlet: str  # from the data, else the URL's domain, else the file name (cleaning may name it: outlet_source)
@@ -149,7 +149,7 @@ class SummarySentence:
 class Summary:
     sentences: tuple[SummarySentence, ...]
     word_budget: int
-    method: str = ""  # the summarizer that chose the sentences (a name in summarize.summarizers)
+    method: str = ""  # the summarizer that chose the sentences (a name in summarizers.summarizers)
 
     @property
     def words(self) -> int:
@@ -185,7 +185,7 @@ class Briefing:
     sections: dict[str, Any] = field(default_factory=dict)  # deep-briefing sections, by name
     story_id: str | None = None
     version: int | None = None
-    made_with: str | None = None  # what shaped it besides its articles (pipeline.briefing_fingerprint)
+    made_with: str | None = None  # what shaped it besides its articles (settings.briefing_fingerprint)
 
     def sentence_text(self, ref: SentenceRef) -> str:
         return self.articles[ref.article_id].sentences[ref.sentence_index].text

@@ -14,7 +14,9 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
+from storyline.markdown import cite_md, md_escape, plural
 from storyline.models import Briefing, SentenceRef
+from storyline.sections import SECTIONS
 
 SCHEMA = "storyline.briefing"
 SCHEMA_VERSION = 1
@@ -65,11 +67,6 @@ def provenance_note(source: str | None) -> str:
     """" (from its credit line)" for an outlet or date not given by the input itself, else ""."""
     note = _PROVENANCE_NOTES.get(source or "")
     return f" ({note})" if note else ""
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """"1 article", "2 articles", "0 errors": every count a reader sees (CLI, Markdown, web) goes through here."""
-    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
 def human_date(value: str | datetime | date | None, *, with_time: bool = False) -> str:
@@ -161,17 +158,6 @@ def render_json(briefing: Briefing) -> str:
 # --- Markdown -------------------------------------------------------------------------------------
 
 
-def md_escape(text: str) -> str:
-    """Keep article text from being read as Markdown markup (links, emphasis, headings, HTML)."""
-    for char in "\\`*_[]<>#|":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def cite_md(numbers: list[int]) -> str:
-    return "".join(f"[{n}]" for n in numbers)
-
-
 def render_markdown(briefing: Briefing) -> str:
     data = briefing_to_dict(briefing)
     lines = [f"# {md_escape(data['headline'])}", ""]
@@ -201,19 +187,8 @@ def render_markdown(briefing: Briefing) -> str:
     return "\n".join(lines) + "\n"
 
 
-def refs_md(refs: list[dict[str, Any]] | dict[str, Any] | None) -> str:
-    """The citation marks of a section item's references (JSON form: {"n", ...}), "[3][7]"."""
-    if refs is None:
-        return ""
-    refs = refs if isinstance(refs, list) else [refs]
-    return cite_md([r["n"] for r in refs])
-
-
 def registered_sections():
-    """The deep-briefing sections in the order the briefing shows them (imported here, not at the top:
-    each section module renders its own Markdown with this module's helpers)."""
-    from storyline.sections import SECTIONS
-
+    """The deep-briefing sections in the order the briefing shows them."""
     return SECTIONS.ordered()
 
 

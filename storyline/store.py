@@ -189,10 +189,10 @@ class Store:
         self.path = Path(path) if path else default_db_path()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
-            self.db.execute("PRAGMA foreign_keys=ON")
+            self.connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
+            self.connection.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store ({exc})", input=str(self.path),
@@ -207,14 +207,14 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        self.connection.close()
 
     # --- schema ------------------------------------------------------------------------------------
 
     def _migrate(self) -> None:
         with self.transaction():
-            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = self.db.execute("SELECT version FROM schema_version").fetchone()
+            self.connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = self.connection.execute("SELECT version FROM schema_version").fetchone()
             version = row[0] if row else 0
             if version > len(MIGRATIONS):
                 raise StoreError(
@@ -223,39 +223,39 @@ class Store:
                 )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in _split_sql(script):
-                    self.db.execute(statement)
+                    self.connection.execute(statement)
                 log.info("store %s migrated to schema version %d", self.path, number)
             if row is None:
-                self.db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+                self.connection.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
             else:
-                self.db.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
+                self.connection.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("SELECT version FROM schema_version").fetchone()[0]
+        return self.connection.execute("SELECT version FROM schema_version").fetchone()[0]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE takes the single writer lock up front)."""
-        self.db.execute("BEGIN IMMEDIATE")
+        self.connection.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self.connection
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self.connection.execute("ROLLBACK")
             raise
         else:
-            self.db.execute("COMMIT")
+            self.connection.execute("COMMIT")
 
     # --- articles ----------------------------------------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return self.connection.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def put_article(self, cleaned: CleanedArticle) -> None:
         """Insert (inside the caller's transaction); an article already stored is left as it is."""
         a = cleaned.article
         removed = json.dumps([[r.start, r.end, r.text, r.rule] for r in cleaned.removed], ensure_ascii=False)
-        self.db.execute(
+        self.connection.execute(
             "INSERT OR IGNORE INTO articles (id, title, text, outlet, source, url, published, author, raw,"
             " raw_format, encoding, cleaned_text, cleaned_title, removed, ingested_at, outlet_source, published_source)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -265,7 +265,7 @@ class Store:
         )
 
     def cleaned_article(self, article_id: str) -> CleanedArticle | None:
-        row = self.db.execute(
+        row = self.connection.execute(
             "SELECT id, title, text, outlet, source, url, published, author, raw, raw_format, encoding,"
             " cleaned_text, cleaned_title, removed, outlet_source, published_source FROM articles WHERE id = ?",
             (article_id,)
@@ -281,12 +281,12 @@ class Store:
         return CleanedArticle(article, row[11], removed, row[12])
 
     def count_articles(self) -> int:
-        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self.connection.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     # --- the AnalysisCache protocol ---------------------------------------------------------------
 
     def get(self, article_id: str, analyzer_key: str) -> AnalyzedArticle | None:
-        row = self.db.execute(
+        row = self.connection.execute(
             "SELECT sentences, entities, embeddings, dim FROM analyses WHERE article_id = ? AND analyzer_key = ?",
             (article_id, analyzer_key),
         ).fetchone()
@@ -308,7 +308,7 @@ class Store:
                               ensure_ascii=False)
         embeddings = np.ascontiguousarray(analyzed.embeddings, dtype=np.float32)
         dim = embeddings.shape[1] if embeddings.ndim == 2 else 0  # kept for an article without sentences too
-        self.db.execute(
+        self.connection.execute(
             "INSERT OR REPLACE INTO analyses (article_id, analyzer_key, sentences, entities, embeddings, dim)"
             " VALUES (?,?,?,?,?,?)",
             (analyzed.id, analyzer_key, sentences, entities, embeddings.tobytes(), dim),
@@ -317,7 +317,7 @@ class Store:
     # --- syndication groups ------------------------------------------------------------------------
 
     def put_syndication(self, article_id: str, group_id: str, signature: np.ndarray) -> None:
-        self.db.execute(
+        self.connection.execute(
             "INSERT OR REPLACE INTO syndication (article_id, group_id, signature) VALUES (?,?,?)",
             (article_id, group_id, np.asarray(signature, dtype=np.uint64).tobytes()),
         )
@@ -325,16 +325,16 @@ class Store:
     def syndication_signatures(self) -> Iterator[tuple[str, str, np.ndarray]]:
         """(article id, group id, shingle hashes) of every stored article; the hashes of rows emptied by
         migration 3 are recomputed from the cleaned text and stored again."""
-        rows = self.db.execute("SELECT article_id, group_id, signature FROM syndication").fetchall()
+        rows = self.connection.execute("SELECT article_id, group_id, signature FROM syndication").fetchall()
         emptied = [(article_id, group_id) for article_id, group_id, blob in rows if not blob]
         if emptied:
             from storyline.dedup import copy_shingles
 
             with self.transaction():
                 for article_id, group_id in emptied:
-                    text = self.db.execute("SELECT cleaned_text FROM articles WHERE id = ?", (article_id,)).fetchone()
+                    text = self.connection.execute("SELECT cleaned_text FROM articles WHERE id = ?", (article_id,)).fetchone()
                     self.put_syndication(article_id, group_id, copy_shingles(text[0] if text else ""))
-            rows = self.db.execute("SELECT article_id, group_id, signature FROM syndication").fetchall()
+            rows = self.connection.execute("SELECT article_id, group_id, signature FROM syndication").fetchall()
         for article_id, group_id, blob in rows:
             yield article_id, group_id, np.frombuffer(blob, dtype=np.uint64)
 
@@ -342,7 +342,7 @@ class Store:
         """Article id -> its group id, for articles in a group with at least one other article."""
         out = {}
         for article_id in article_ids:
-            row = self.db.execute(
+            row = self.connection.execute(
                 "SELECT s.group_id, (SELECT count(*) FROM syndication t WHERE t.group_id = s.group_id)"
                 " FROM syndication s WHERE s.article_id = ?", (article_id,)
             ).fetchone()
@@ -354,7 +354,7 @@ class Store:
 
     def load_stories(self) -> Iterator[tuple[str, str, np.ndarray, int, dict[str, int], dict[str, int], str | None]]:
         """(id, title, vector sum, size, entity counts, term counts, last published) of every story."""
-        for row in self.db.execute(
+        for row in self.connection.execute(
             "SELECT id, title, centroid, size, entities, terms, last_published FROM stories ORDER BY rowid"
         ):
             yield (row[0], row[1], np.frombuffer(row[2], dtype=np.float32), row[3], json.loads(row[4]),
@@ -363,7 +363,7 @@ class Store:
     def put_story(self, story) -> None:
         """Insert or update a cluster.Story (inside the caller's transaction)."""
         stamp = now_iso()
-        self.db.execute(
+        self.connection.execute(
             "INSERT INTO stories (id, title, centroid, size, entities, terms, last_published, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"  # the title is the briefing's: set_story_title
             " centroid = excluded.centroid, size = excluded.size, entities = excluded.entities,"
@@ -375,43 +375,43 @@ class Store:
 
     def set_story_title(self, story_id: str, title: str) -> None:
         """A story is named as its briefing is (``pipeline.name_stories``), after each ingest that touched it."""
-        self.db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+        self.connection.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
     def add_to_story(self, article_id: str, story_id: str) -> None:
-        self.db.execute(
+        self.connection.execute(
             "INSERT OR REPLACE INTO story_articles (article_id, story_id) VALUES (?,?)", (article_id, story_id)
         )
 
     def merge_stories(self, keep: str, absorbed: str) -> None:
-        self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (keep, absorbed))
-        self.db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
+        self.connection.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (keep, absorbed))
+        self.connection.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
 
     def setting(self, name: str) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        row = self.connection.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
     def set_setting(self, name: str, value: str) -> None:
         with self.transaction():
-            self.db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            self.connection.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                             (name, value))
 
     def untitled_stories(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE trim(title) = '' ORDER BY rowid")]
+        return [r[0] for r in self.connection.execute("SELECT id FROM stories WHERE trim(title) = '' ORDER BY rowid")]
 
     def story_ids(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY rowid")]
+        return [r[0] for r in self.connection.execute("SELECT id FROM stories ORDER BY rowid")]
 
     def story_article_ids(self, story_id: str) -> list[str]:
         return [
             r[0]
-            for r in self.db.execute(
+            for r in self.connection.execute(
                 "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
                 " WHERE sa.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,)
             )
         ]
 
     def resolve_story_id(self, prefix: str) -> str:
-        rows = self.db.execute("SELECT id FROM stories WHERE id LIKE ? || '%'", (prefix,)).fetchall()
+        rows = self.connection.execute("SELECT id FROM stories WHERE id LIKE ? || '%'", (prefix,)).fetchall()
         if len(rows) != 1:
             problem = "no story has this id" if not rows else f"{len(rows)} stories start with this id"
             raise StoreError(problem, input=f"story {prefix}", fix="see `storyline stories`")
@@ -462,7 +462,7 @@ class Store:
         )
         params += [limit, offset]
         try:
-            return [StoryRow(*row) for row in self.db.execute(sql, params)]
+            return [StoryRow(*row) for row in self.connection.execute(sql, params)]
         except sqlite3.OperationalError as exc:
             raise StoreError(f"bad search ({exc})", input=search or "", fix="search for plain words") from None
 
@@ -472,24 +472,24 @@ class Store:
 
     def outlets(self) -> list[tuple[str, int]]:
         """(outlet, number of articles), most articles first."""
-        return self.db.execute(
+        return self.connection.execute(
             "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet"
         ).fetchall()
 
     def story_of(self, article_id: str) -> str | None:
-        row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        row = self.connection.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
     def copies_of(self, article_id: str) -> list[str]:
         """The other articles in this article's syndication group."""
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self.connection.execute(
             "SELECT t.article_id FROM syndication s JOIN syndication t ON t.group_id = s.group_id"
             " WHERE s.article_id = ? AND t.article_id != s.article_id ORDER BY t.article_id", (article_id,)
         )]
 
     def sentence_spans(self, article_id: str) -> list[tuple[int, int]]:
         """(start, end) of each sentence of the article's cleaned text, from its latest analysis."""
-        row = self.db.execute(
+        row = self.connection.execute(
             "SELECT sentences FROM analyses WHERE article_id = ? ORDER BY rowid DESC LIMIT 1", (article_id,)
         ).fetchone()
         return [(s[2], s[3]) for s in json.loads(row[0])] if row else []
@@ -497,7 +497,7 @@ class Store:
     # --- briefing versions ---------------------------------------------------------------------------
 
     def latest_briefing(self, story_id: str) -> tuple[int, list[str], dict] | None:
-        row = self.db.execute(
+        row = self.connection.execute(
             "SELECT version, article_ids, briefing FROM briefings WHERE story_id = ? ORDER BY version DESC LIMIT 1",
             (story_id,),
         ).fetchone()
@@ -506,11 +506,11 @@ class Store:
     def briefing_version(self, story_id: str, *, version: int | None = None, at: datetime | None = None) -> dict | None:
         """A stored briefing: by version number, or the latest one made at or before a time."""
         if version is not None:
-            row = self.db.execute(
+            row = self.connection.execute(
                 "SELECT briefing FROM briefings WHERE story_id = ? AND version = ?", (story_id, version)
             ).fetchone()
         else:
-            row = self.db.execute(
+            row = self.connection.execute(
                 "SELECT briefing FROM briefings WHERE story_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1",
                 (story_id, (at or datetime.max).isoformat()),
             ).fetchone()
@@ -518,12 +518,12 @@ class Store:
 
     def save_briefing(self, story_id: str, article_ids: list[str], briefing: dict) -> int:
         with self.transaction():
-            latest = self.db.execute(
+            latest = self.connection.execute(
                 "SELECT coalesce(max(version), 0) FROM briefings WHERE story_id = ?", (story_id,)
             ).fetchone()[0]
             version = latest + 1
             briefing = {**briefing, "version": version}
-            self.db.execute(
+            self.connection.execute(
                 "INSERT INTO briefings (story_id, version, created_at, article_ids, briefing) VALUES (?,?,?,?,?)",
                 (story_id, version, now_iso(), json.dumps(sorted(article_ids)), json.dumps(briefing, ensure_ascii=False)),
             )
@@ -533,36 +533,36 @@ class Store:
 
     def feed_state(self, url: str) -> tuple[str | None, str | None]:
         """(etag, last-modified) remembered from the feed's last answer, for a conditional request."""
-        row = self.db.execute("SELECT etag, modified FROM feeds WHERE url = ?", (url,)).fetchone()
+        row = self.connection.execute("SELECT etag, modified FROM feeds WHERE url = ?", (url,)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
     def save_feed_state(self, url: str, etag: str | None, modified: str | None) -> None:
-        self.db.execute(
+        self.connection.execute(
             "INSERT INTO feeds (url, etag, modified, polled_at) VALUES (?,?,?,?) ON CONFLICT(url) DO UPDATE SET"
             " etag = excluded.etag, modified = excluded.modified, polled_at = excluded.polled_at",
             (url, etag, modified, now_iso()),
         )
 
     def known_urls(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT url FROM articles WHERE url IS NOT NULL")}
+        return {row[0] for row in self.connection.execute("SELECT url FROM articles WHERE url IS NOT NULL")}
 
     # --- health ------------------------------------------------------------------------------------
 
     def integrity_check(self) -> str:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+        return self.connection.execute("PRAGMA integrity_check").fetchone()[0]
 
     def article_ids_in_order(self) -> list[str]:
         """Every stored article id, in the order the articles were stored."""
-        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
+        return [r[0] for r in self.connection.execute("SELECT id FROM articles ORDER BY rowid")]
 
     def articles_without_analysis(self, analyzer_key: str) -> list[str]:
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self.connection.execute(
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM analyses WHERE analyzer_key = ?)"
             " ORDER BY rowid", (analyzer_key,))]
 
     def change_stamp(self) -> tuple:
         """Changes whenever articles, stories or briefings change: a cheap cache key for pages built from them."""
-        return self.db.execute(
+        return self.connection.execute(
             "SELECT (SELECT max(rowid) FROM articles), (SELECT count(*) FROM articles), (SELECT count(*) FROM stories),"
             " (SELECT max(updated_at) FROM stories), (SELECT total(size) FROM stories), (SELECT count(*) FROM briefings)"
         ).fetchone()
@@ -570,17 +570,17 @@ class Store:
     def fts_in_step(self) -> bool:
         """Whether the full-text index matches the stored articles (FTS5 integrity-check against content)."""
         try:
-            self.db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
+            self.connection.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
             return True
         except sqlite3.DatabaseError:
             return False
 
     def rebuild_fts(self) -> None:
-        self.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
+        self.connection.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
 
     def derived_data_problems(self) -> dict[str, int]:
         """Counts of what is missing or dangling in the data derived from the articles (0 = healthy)."""
-        count = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        count = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
         return {
             "articles without an analysis": count(
                 "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM analyses)"),
@@ -605,19 +605,19 @@ class Store:
         """Delete the derived rows (analyses, syndication, story links) of articles no longer stored."""
         with self.transaction():
             for table in ("analyses", "syndication", "story_articles"):
-                self.db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
+                self.connection.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
 
     def clear_groups_and_stories(self) -> None:
         """Delete every syndication group and story (``doctor --repair`` rebuilds them from the articles)."""
         with self.transaction():
             for table in ("syndication", "story_articles", "stories"):
-                self.db.execute(f"DELETE FROM {table}")
+                self.connection.execute(f"DELETE FROM {table}")
 
     # --- stories: the clusterer's window -------------------------------------------------------------
 
     def recent_story_articles(self, limit: int) -> list[tuple[str, str]]:
         """(article id, story id) of the last ``limit`` articles stored with a story, oldest first."""
-        rows = self.db.execute(
+        rows = self.connection.execute(
             "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
             " ORDER BY a.rowid DESC LIMIT ?", (limit,)
         ).fetchall()

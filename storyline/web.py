@@ -44,7 +44,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles  # noqa: E402
 from starlette.exceptions import HTTPException  # noqa: E402
 
-from storyline.changes import change_text, changes_since, parse_date  # noqa: E402
+from storyline.changes import change_text, changes_since, parse_user_date  # noqa: E402
 from storyline.sources.fetch import PUBLIC_ONLY, FetchPolicy  # noqa: E402
 from storyline.sources.article import MAX_ARTICLE_BYTES  # noqa: E402
 from storyline.models import Article  # noqa: E402
@@ -187,8 +187,8 @@ def story_row_dict(row: StoryRow) -> dict:
 def list_page_data(state: WebState, *, q: str | None, since: str | None, until: str | None,
                    outlet: str | None, page: int) -> dict:
     store = state.store()
-    since_at = parse_date(since) if since else None
-    until_at = parse_date(until) if until else None
+    since_at = parse_user_date(since) if since else None
+    until_at = parse_user_date(until) if until else None
     rows = store.list_stories(since=since_at, until=until_at, search=q or None, outlet=outlet or None,
                               limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return {

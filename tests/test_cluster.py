@@ -127,7 +127,7 @@ def test_a_reopened_store_clusters_as_one_uninterrupted_run(analyzer, seeds_dir,
 
     def partition(store):
         groups: dict[str, set] = {}
-        for article_id, story_id in store.db.execute("SELECT article_id, story_id FROM story_articles"):
+        for article_id, story_id in store.connection.execute("SELECT article_id, story_id FROM story_articles"):
             groups.setdefault(story_id, set()).add(article_id)
         return sorted(sorted(g) for g in groups.values())
 
@@ -139,8 +139,8 @@ def test_a_reopened_store_clusters_as_one_uninterrupted_run(analyzer, seeds_dir,
     with Store(tmp_path / "two.db") as two:  # a new process: the window comes back from the store
         ingest_into_store(articles[6:], two, analyzer=analyzer)
         assert partition(two) == expected
-        stored = {story_id: size for story_id, size in two.db.execute("SELECT id, size FROM stories")}
-        counted = dict(two.db.execute("SELECT story_id, count(*) FROM story_articles GROUP BY story_id"))
+        stored = {story_id: size for story_id, size in two.connection.execute("SELECT id, size FROM stories")}
+        counted = dict(two.connection.execute("SELECT story_id, count(*) FROM story_articles GROUP BY story_id"))
         assert stored == counted  # the stories table agrees with the article links
     assert len(expected) == 3  # harbour, orchid and the seed storyline
 

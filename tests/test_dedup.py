@@ -82,15 +82,15 @@ def test_a_store_from_before_containment_keeps_its_groups_and_finds_new_copies(t
     db = tmp_path / "old.db"
     with Store(db) as store:
         ingest_into_store(read_inputs([EXAMPLES]).articles, store)
-        groups = dict(store.db.execute("SELECT article_id, group_id FROM syndication"))
+        groups = dict(store.connection.execute("SELECT article_id, group_id FROM syndication"))
         with store.transaction():  # what a store of schema version 2 held: 128 MinHash values per article
-            store.db.execute("UPDATE syndication SET signature = ?", (np.arange(128, dtype=np.uint64).tobytes(),))
-            store.db.execute("DROP TABLE settings")  # migration 4 came later
-            store.db.execute("UPDATE schema_version SET version = 2")
+            store.connection.execute("UPDATE syndication SET signature = ?", (np.arange(128, dtype=np.uint64).tobytes(),))
+            store.connection.execute("DROP TABLE settings")  # migration 4 came later
+            store.connection.execute("UPDATE schema_version SET version = 2")
     with Store(db) as store:
         assert store.schema_version == len(MIGRATIONS)
         syndication, _ = open_indexes(store)
-        assert dict(store.db.execute("SELECT article_id, group_id FROM syndication")) == groups
+        assert dict(store.connection.execute("SELECT article_id, group_id FROM syndication")) == groups
         wire_id, wire_text = next(
-            (i, t) for i, t in store.db.execute("SELECT id, cleaned_text FROM articles WHERE source LIKE '%port-aldric%'"))
+            (i, t) for i, t in store.connection.execute("SELECT id, cleaned_text FROM articles WHERE source LIKE '%port-aldric%'"))
         assert syndication.assign("reprint", wire_text + "\n\nReprinted with permission.")[0] == groups[wire_id]

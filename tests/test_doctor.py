@@ -24,11 +24,11 @@ from test_store import write_many_articles
 
 
 def memberships(store: Store) -> dict[str, str]:
-    return dict(store.db.execute("SELECT article_id, story_id FROM story_articles"))
+    return dict(store.connection.execute("SELECT article_id, story_id FROM story_articles"))
 
 
 def groups(store: Store) -> dict[str, str]:
-    return dict(store.db.execute("SELECT article_id, group_id FROM syndication"))
+    return dict(store.connection.execute("SELECT article_id, group_id FROM syndication"))
 
 
 @pytest.fixture
@@ -50,16 +50,16 @@ def test_doctor_finds_and_repairs_damaged_derived_data(example_store, capsys):
     with Store(example_store) as store:
         stories_before, groups_before = memberships(store), groups(store)
         assert [r.title for r in store.list_stories(search="ghostbell")]
-        victim = store.db.execute("SELECT rowid, title, cleaned_text FROM articles ORDER BY rowid LIMIT 1").fetchone()
+        victim = store.connection.execute("SELECT rowid, title, cleaned_text FROM articles ORDER BY rowid LIMIT 1").fetchone()
         harbour = next(s for s in set(stories_before.values()) if list(stories_before.values()).count(s) == 6)
-        store.db.execute("PRAGMA foreign_keys=OFF")  # as a hand edit with another SQLite client would
+        store.connection.execute("PRAGMA foreign_keys=OFF")  # as a hand edit with another SQLite client would
         with store.transaction():
             # What a bug or a hand edit could leave: index entries gone, links and rows missing.
-            store.db.execute("INSERT INTO articles_fts(articles_fts, rowid, title, cleaned_text) VALUES('delete', ?, ?, ?)",
+            store.connection.execute("INSERT INTO articles_fts(articles_fts, rowid, title, cleaned_text) VALUES('delete', ?, ?, ?)",
                              victim)
-            store.db.execute("DELETE FROM stories WHERE id = ?", (harbour,))
-            store.db.execute("DELETE FROM syndication WHERE rowid IN (SELECT rowid FROM syndication LIMIT 2)")
-            store.db.execute("DELETE FROM analyses WHERE rowid IN (SELECT rowid FROM analyses LIMIT 1)")
+            store.connection.execute("DELETE FROM stories WHERE id = ?", (harbour,))
+            store.connection.execute("DELETE FROM syndication WHERE rowid IN (SELECT rowid FROM syndication LIMIT 2)")
+            store.connection.execute("DELETE FROM analyses WHERE rowid IN (SELECT rowid FROM analyses LIMIT 1)")
 
     assert main(["doctor", "--db", str(example_store)]) == 1
     out = capsys.readouterr().out
@@ -122,7 +122,7 @@ def test_sigkill_at_random_points_never_loses_or_duplicates(tmp_path):
         with Store(db) as store:
             assert store.integrity_check() == "ok", f"trial {trial}"
             count = store.count_articles()
-            assert store.db.execute("SELECT count(DISTINCT id) FROM articles").fetchone()[0] == count
+            assert store.connection.execute("SELECT count(DISTINCT id) FROM articles").fetchone()[0] == count
             # Each article is written with everything derived from it, or not at all.
             assert not any(store.derived_data_problems().values()), (trial, store.derived_data_problems())
             assert store.fts_in_step(), f"trial {trial}"
@@ -133,5 +133,5 @@ def test_sigkill_at_random_points_never_loses_or_duplicates(tmp_path):
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
     with Store(db) as store:
         assert store.count_articles() == total
-        assert store.db.execute("SELECT count(DISTINCT id) FROM articles").fetchone()[0] == total
+        assert store.connection.execute("SELECT count(DISTINCT id) FROM articles").fetchone()[0] == total
     assert main(["doctor", "--db", str(db)]) == 0

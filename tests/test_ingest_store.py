@@ -28,7 +28,7 @@ def test_feed_ingest_then_conditional_request_ingests_nothing(site, tmp_path, ca
     err = capsys.readouterr().err
     assert "/news/gone" in err and "HTTP 404" in err
     with Store(db) as store:
-        titles = sorted(r[0] for r in store.db.execute("SELECT title FROM articles"))
+        titles = sorted(r[0] for r in store.connection.execute("SELECT title FROM articles"))
         # Pages that fail fall back to the entry's own text (and are reported above).
         assert titles == ["Already seen story", "Bridge repairs delayed again",
                           "Dam operator opens spillway after record rain"]

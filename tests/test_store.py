@@ -61,7 +61,7 @@ def test_copies_are_grouped_and_reingest_adds_nothing(tmp_path, seeds_dir, analy
         assert (again.new, again.already_stored) == (0, 7)
         assert store.count_articles() == 7
         for table in ("analyses", "syndication", "story_articles"):
-            assert store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 7
+            assert store.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 7
 
         [story] = store.list_stories()
         assert (story.articles, story.outlets, story.independent) == (7, 7, 5)
@@ -220,10 +220,10 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
     with Store(db) as store:
         assert store.integrity_check() == "ok"
         assert store.count_articles() == 120
-        assert store.db.execute("SELECT count(DISTINCT id) FROM articles").fetchone()[0] == 120
+        assert store.connection.execute("SELECT count(DISTINCT id) FROM articles").fetchone()[0] == 120
         for table in ("analyses", "syndication", "story_articles"):
-            assert store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 120, table
-        orphans = store.db.execute(
+            assert store.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 120, table
+        orphans = store.connection.execute(
             "SELECT count(*) FROM story_articles WHERE story_id NOT IN (SELECT id FROM stories)"
         ).fetchone()[0]
         assert orphans == 0
@@ -240,7 +240,7 @@ def test_an_article_that_is_all_boilerplate_is_reported_and_not_stored(tmp_path,
             assert str(error).startswith(str(pile / "chrome.txt"))
             assert "nothing left after removing boilerplate (ui_line, social_prompt)" in str(error)
             assert (report.new, report.already_stored) == ((1, 0) if run == 0 else (0, 1))
-            assert store.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+            assert store.connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
             assert len(store.list_stories()) == 1
 
 

@@ -199,7 +199,7 @@ def stories_of_stream(articles: list[Article], analyzer, *, cache: AnalysisCache
     ids that were not stored. Exact duplicates in a data set share an id: each id appears once."""
     with Store(":memory:") as store:
         ingest_into_store(articles, store, analyzer=analyzer, cache=cache, clusterer=clusterer)
-        predicted = dict(store.db.execute("SELECT article_id, story_id FROM story_articles"))
+        predicted = dict(store.connection.execute("SELECT article_id, story_id FROM story_articles"))
         # read back from the store: the clustering-only timing below pays no model time
         analyzed = analyze_articles([clean_article(a) for a in articles if a.id in predicted], analyzer, store)
     not_stored = list(dict.fromkeys(a.id for a in articles if a.id not in predicted))

@@ -1,7 +1,7 @@
 """Benchmark the deep briefing: its time on a 10-article story, and the contradiction detector's precision/recall.
 
-Time: one DUC 2004 cluster (10 articles) is cleaned and analyzed once (models loaded: "warm"), then the six
-sections are built ``--repeat`` times; the median is reported, with the analysis time of the same articles
+Time: one DUC 2004 cluster (10 articles) is cleaned and analyzed once (models loaded: "warm"), then the
+registered sections are built ``--repeat`` times; the median is reported, with the analysis time of the same articles
 in the same run as the baseline (sections / analysis ratio). Target: under 2 s warm on 2 cores.
 
 Quality: the labelled claim pairs in ``tests/data/claim_pairs.jsonl`` (how they were built: see
@@ -159,7 +159,7 @@ def cleaned_cluster(cluster_dir: Path) -> list:
 
 
 def time_sections(cluster_dir: Path, repeat: int) -> dict:
-    """Median warm time of the six sections on one story, and the analysis time of the same articles."""
+    """Median warm time of every registered section on one story, and the analysis time of the same articles."""
     from storyline.analyze import analyze_articles, default_analyzer
     from storyline.sections import build_sections
 

@@ -18,7 +18,7 @@ method refuses (storyline's InputError, trafilatura's None) scores as an empty t
 
 Methods, in one run:
 
-* **storyline**: what `storyline ingest page.html` keeps: ``ingest.extract_html`` then
+* **storyline**: what `storyline ingest page.html` keeps: ``sources.html_page.extract_html`` then
   ``clean.clean_article``;
 * **trafilatura**: ``trafilatura.extract(html)`` with its default settings;
 * **trafilatura precision**: ``trafilatura.extract(html, favor_precision=True)``;

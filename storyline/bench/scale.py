@@ -11,7 +11,7 @@ Copies of the same base are near-duplicates (the same text but for one paragraph
 different true stories are distinct stories. Corpus n is the first n articles of the same stream, so
 the 1k corpus is a prefix of the 10k one; it is written as JSONL under bench-results/ (not committed).
 
-Each (size, executor) run is a fresh process and a fresh store: ``pipeline.ingest_partitions`` over the
+Each (size, executor) run is a fresh process and a fresh store: ``ingest.ingest_partitions`` over the
 JSONL with the local executor, or with Dask on a LocalCluster of 2 workers x 1 thread, partitions of
 64 rows. Reported: articles/s (wall time, model loading included), peak resident memory of the driver
 and of each worker (ru_maxrss), time growth from the smaller to the larger sizes (target for 10k ->
@@ -108,8 +108,8 @@ def run_one(executor_name: str, corpus: Path, db: Path, partition_size: int) -> 
         workers = []
         if executor_name == "dask":
             workers = sorted(executor.client.run(own_peak_memory_mb).values())
-        groups = store.db.execute("SELECT count(DISTINCT group_id) FROM syndication").fetchone()[0]
-        stories = store.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+        groups = store.connection.execute("SELECT count(DISTINCT group_id) FROM syndication").fetchone()[0]
+        stories = store.connection.execute("SELECT count(*) FROM stories").fetchone()[0]
     return {"executor": executor_name, "articles": report.new, "errors": len(report.errors),
             "seconds": round(seconds, 1), "articles_per_s": round(report.new / seconds, 1),
             "driver_peak_mb": round(own_peak_memory_mb()), "worker_peak_mb": [round(w) for w in workers],

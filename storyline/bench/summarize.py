@@ -2,7 +2,7 @@
 
 Reads the DUC 2004 layout (``<cluster>/docs``, ``refs``, ``peers``) or the Multi-News layout
 (``clusters/<id>/docs``, ``refs/0.txt``). Each cluster's folder of documents takes exactly the path of
-``storyline brief DOCS --whole-pile --no-deep --words N``: ``ingest.read_inputs`` then
+``storyline brief DOCS --whole-pile --no-deep --words N``: ``sources.route.read_inputs`` then
 ``pipeline.brief_articles`` (clean, analyze, syndicated copies, brief), so the figures are the product's.
 In the same run the baselines (Lead, round-robin Lead, sumy LexRank and TextRank with our own tokenizer)
 take the same path with their summarizer, and on DUC 2004 the 13 published systems in ``peers/`` are
@@ -107,7 +107,7 @@ def evaluate(dataset: Path, *, systems: list[str], words: int | None = None, lim
         "dataset": str(dataset), "layout": "duc2004" if duc else "multinews", "clusters": len(folders),
         "scoring": "ROUGE-1.5.5 -l 100 -m -f A recall" if duc else "rouge-score F1, stemmed",
         "length_rule": f"{words} words" if words else ("100 words" if duc else "length_for_input: clip(0.5 * input words, 100, 300)"),
-        "path": "storyline brief DOCS --whole-pile --no-deep (ingest.read_inputs + pipeline.brief_articles)",
+        "path": "storyline brief DOCS --whole-pile --no-deep (sources.route.read_inputs + pipeline.brief_articles)",
         "analysis_seconds": analysis_seconds, "summary": summary, "per_cluster": per_cluster,
     }
 

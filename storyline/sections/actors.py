@@ -24,7 +24,7 @@ from difflib import SequenceMatcher
 from typing import Any, Mapping
 
 from storyline.models import AnalyzedArticle, Entity, SentenceRef
-from storyline.render import md_escape, refs_md
+from storyline.markdown import md_escape, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import outlet_of, source_key
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from storyline.models import AnalyzedArticle, SentenceRef
 
-# Function words left out of content-word overlap (a short list: the rules only need rough overlap).
+# Function words left out of content-word overlap (a short list: the rules only need rough overlap). The
+# section rules were tuned with it; the summarizer's and the links model's lists feed learned features.
 STOPWORDS: frozenset[str] = frozenset("""
     a an the and or but nor of to in on at by for from with without as into onto over under about after
     before between during since until than that this these those there here it its it's is are was were be

@@ -43,7 +43,7 @@ from typing import Any
 from storyline.attribution import ATTRIBUTED, REPORTING_VERBS, attribution_cue, outside_quotes
 from storyline.dates import DAY_MONTH_PATTERN, ISO_DATE_PATTERN, MONTH_DAY_PATTERN, parse_date
 from storyline.models import SentenceRef
-from storyline.render import md_escape, refs_md
+from storyline.markdown import md_escape, refs_md
 from storyline.sections.actors import ALIASES
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import STOPWORDS, content_words, outlet_of, overlap

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.models import SentenceRef
-from storyline.render import md_escape, refs_md
+from storyline.markdown import md_escape, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import outlet_of
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from storyline.attribution import OPINION
 from storyline.models import SentenceRef
-from storyline.render import md_escape, plural, refs_md
+from storyline.markdown import md_escape, plural, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import SentenceTable, outlet_of, overlap
 

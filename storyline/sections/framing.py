@@ -31,7 +31,7 @@ from storyline.attribution import (
     outside_running_quotes,
 )
 from storyline.models import AnalyzedArticle, SentenceRef
-from storyline.render import md_escape, refs_md
+from storyline.markdown import md_escape, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import STOPWORDS, outlet_of, tokens
 from storyline.sections.facts import Fact

@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 from storyline.attribution import QUOTE_PATTERN, SPEECH_VERB_ALTERNATION
 from storyline.models import AnalyzedArticle, SentenceRef
-from storyline.render import md_escape, plural, refs_md
+from storyline.markdown import md_escape, plural, refs_md
 from storyline.sections.actors import alias_index, normalise_name
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import outlet_of, tokens

@@ -24,7 +24,7 @@ from typing import Any
 
 from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates
 from storyline.models import AnalyzedArticle, SentenceRef
-from storyline.render import md_escape, plural, refs_md
+from storyline.markdown import md_escape, plural, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
 from storyline.sections.common import content_words, outlet_of, overlap
 from storyline.standalone import context_need, may_show

@@ -52,6 +52,8 @@ POSITION_BONUS = 0.3  # added gain for a lead sentence, falling to 0 at the end 
 CONCEPT_MIN_SOURCES = 3
 
 WORD_TOKEN = re.compile(r"[a-z0-9]+")  # in lower-cased text
+# The concepts' stopwords; the salience model's concept features are computed over them (changing the list
+# means retraining it), so they are kept apart from the links model's and the sections' lists.
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have

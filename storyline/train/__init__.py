@@ -20,7 +20,7 @@ TRAINERS = {
 
 def analyzed_clusters(root, *, limit: int | None = None, cache=None, analyzer=None, progress=None):
     """Each cluster of a Multi-News layout directory, read and analyzed as ``storyline brief`` reads a
-    pile (``ingest.read_inputs`` then ``pipeline.analyze_pile``: clean, analyze, syndicated copies):
+    pile (``sources.route.read_inputs`` then ``pipeline.analyze_pile``: clean, analyze, syndicated copies):
     ``(folder, ingested, analyzed, copies)``. A cluster whose documents are all boilerplate is skipped."""
     from storyline.analyze import default_analyzer
     from storyline.bench.summarize import cluster_folders

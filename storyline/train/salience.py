@@ -1,6 +1,6 @@
 """``storyline train salience DATA``: learn sentence salience from Multi-News *train* clusters.
 
-Each cluster's documents take the path ``storyline brief`` takes (``ingest.read_inputs`` then
+Each cluster's documents take the path ``storyline brief`` takes (``sources.route.read_inputs`` then
 ``pipeline.analyze_pile``: clean, analyze, syndicated copies), so the model learns from the sentences a
 brief sees. Every candidate sentence gets :func:`storyline.summarizers.learned.sentence_features` and a label from
 the cluster's reference summary (how much of the reference's words and word pairs the sentence carries,
