@@ -477,6 +477,8 @@ class LazyAnalyzer:
         self.key = analyzer_key(embedder=embedder)
 
     def __getattr__(self, name: str):  # only for what is not set above: the loaded analyzer's parts
+        if name.startswith("__"):  # pickle and copy probe for hooks before __init__ has run: not ours to load
+            raise AttributeError(name)
         return getattr(analyzer_for(self.embedder_name), name)
 
 
