@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from storyline.bench import write_results
+
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -247,8 +249,7 @@ def run(args: argparse.Namespace) -> int:
                 line += f"; labelled conflicts found {counts['conflicts_found']} of {counts['conflicts']}, recall {counts['recall']}"
             print(line)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_results(args.json, results)
     return 0
 
 

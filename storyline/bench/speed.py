@@ -22,7 +22,6 @@ part of the DUC evaluation run that issue 3 wants under 60 s on 2 cores.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import statistics
@@ -31,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from storyline.bench import write_results
 
 log = logging.getLogger(__name__)
 
@@ -245,8 +246,7 @@ def run(args: argparse.Namespace) -> int:
         results["full_duc_analysis"] = time_full_duc(args.shared / "duc2004")
 
     print_table(results)
-    args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"results written to {args.json}")
+    write_results(args.json, results)
     return 0
 
 
