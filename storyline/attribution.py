@@ -157,7 +157,7 @@ def attribution_cue(text: str) -> str | None:
 # Verbs that put an evaluation in someone else's mouth: "groups denounced the release as cynical".
 _STANCE_VERB_PATTERN = re.compile(
     r"\b(?:denounced|denounces|denounce|called|calls|described|describes|branded|labelled|labeled|condemned|"
-    r"condemn|condemns|believed|believes|believe|thinks|thought|feels|felt|emphasize|emphasizes|talked about|"
+    r"condemn|condemns|believed|believes|believe|thinks|think|thought|feels|feel|felt|emphasize|emphasizes|talked about|"
     r"(?i:in (?:his|her|their|its|\w+'s) (?:opinion|view)))\b"
 )
 # A reporting verb in the last part of a sentence ("..., leaders of the church said in a letter")
@@ -220,8 +220,19 @@ def evaluative_words(text: str, bare: str | None = None) -> list[str]:
     bare = own_voice(text, bare)
     lexicon = loaded_lexicon()
     hits = [m.group(0).lower() for m in EVALUATIVE_PHRASE_PATTERN.finditer(bare)]
-    hits += [w for w in _WORD.findall(bare) if w.islower() and (w in lexicon or w in EVALUATIVE_WORDS)]
+    for m in _WORD.finditer(bare):
+        w = m.group(0)
+        if not w.islower() or not (w in lexicon or w in EVALUATIVE_WORDS):
+            continue
+        if w.endswith("ing") and _VERB_FORM_BEFORE.search(bare[: m.start()]):
+            continue
+        hits.append(w)
     return hits
+
+
+# An -ing word after a comma or a preposition is a verb, not a judgement: ", frustrating clinic workers",
+# ", stunning even his supporters", "blame for depressing the vote" (but "a frustrating season").
+_VERB_FORM_BEFORE = re.compile(r"(?:,|\b(?:for|by|of|in|from|without|after|before|while|on|about|at))\s+$")
 
 
 def opinion_cues(text: str) -> list[str]:

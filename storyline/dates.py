@@ -58,9 +58,18 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
 # Month names are matched capitalised only ("may" is a modal verb); "Mar" needs its full stop or a day.
 _MONTH_NAME = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|March|Mar\.|April|Apr\.?|May|June|Jun\.?|July|Jul\.?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+# Before a day number a month's full name is a month in any case: lower-cased dumps write "january 4th,
+# 2016". Lower-case "may" and "march" are verbs too, so they need the year as well ("may 4, 2016").
+_LOWER_MONTH_WITH_YEAR = r"(?=\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:1[89]|20)\d\d\b)"
+_MONTH_NAME_BEFORE_DAY = (
+    _MONTH_NAME[:-1]
+    + "|"
+    + "|".join(name.lower() + (_LOWER_MONTH_WITH_YEAR if name in {"May", "March"} else "") for name in calendar.month_name[1:])
+    + ")"
+)
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
 MONTH_DAY_PATTERN = re.compile(
-    r"\b" + _MONTH_NAME + r"\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r"\b)?"
+    r"\b" + _MONTH_NAME_BEFORE_DAY + r"\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+" + _YEAR + r"\b)?"
 )
 DAY_MONTH_PATTERN = re.compile(
     r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_NAME + r"\.?(?:,?\s+" + _YEAR + r"\b)?"
@@ -135,7 +144,7 @@ class DateMention:
 # bench deep.
 _INCIDENTAL_BEFORE = re.compile(
     r"(?:\bsince|\bthan(?:\s+in)?|\buntil|\bthrough|\bfrom|\bbetween|\bbefore|\bas\s+of|"
-    r"\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in)\s*$",
+    r"\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in|\bby)\s*$",
     re.I,
 )
 _MODIFIER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|last\s+year's)(?:\s+[a-z]+){0,2}\s*$", re.I)
@@ -155,6 +164,17 @@ _REDUCED_RELATIVE = re.compile(
 )
 
 
+# What follows a four-digit number that makes it no year: a decade's "s" ("the 1980's", "1970s") or a
+# time zone ("7:03 p.m. (1903 GMT)").
+_NOT_A_YEAR_AFTER = re.compile(r"'?s\b|\s*(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|local\s+time)\b")
+# A modal or future verb in the date's own clause after it makes a year or month a forecast or a plan, not
+# the time of something that happened ("the deficit in 1999 could reach $300 billion", "come 2000 everyone
+# will have forgotten").
+_FORECAST_AFTER = re.compile(
+    r"^[^,;:]*?\b(?:could|would|will|won't|might|may|should|is\s+(?:expected|projected|forecast)|are\s+(?:expected|projected|forecast))\b"
+)
+
+
 def _inside_quote(sentence: str, position: int) -> bool:
     from storyline.attribution import QUOTE_PATTERN  # the one definition of a quote
 
@@ -169,6 +189,10 @@ def incidental_date(sentence: str, start: int, end: int, precision: str) -> bool
     before = sentence[:start].rstrip()
     if _INCIDENTAL_BEFORE.search(before + " "):
         return True
+    if precision in (YEAR, MONTH) and _FORECAST_AFTER.search(sentence[end:]):
+        return True
+    if precision == YEAR and re.search(r"\bfor\s*$", before):
+        return True  # "the growth rate for 2009", "the budget for 2010": the period a figure is for
     # "the 2016 election", "the Aug. 7 embassy bombing": the date modifies the noun after it.
     # "during a Dec. 28 phone call" dates the sentence's own event, so "during" keeps it.
     expression = sentence[start:end]
@@ -354,20 +378,33 @@ def find_dates(article: AnalyzedArticle, sentences: Iterable[Sentence] | None = 
         ]
         for pattern in (ISO_DATE_PATTERN, MONTH_DAY_PATTERN, DAY_MONTH_PATTERN):
             candidates += [m.span() for m in pattern.finditer(sentence.text)]
-        for start, end in sorted(candidates):
+        for start, end in sorted(candidates, key=lambda span: (span[0], -span[1])):  # the longest at a start
             if any(start < e and s < end for s, e in spans):
                 continue
             expression = sentence.text[start:end]
+            if _NOT_A_YEAR_AFTER.match(sentence.text[end:]):
+                continue  # "the 1980's" is a decade, "(1903 GMT)" a clock time: neither places an event
             parsed = parse_date(expression, published, context_before=sentence.text[:start])
             if parsed is None and published is None and _WEEKDAY.search(expression):
                 # "met in Moscow Tuesday" with no publication date: no date of its own, but it may
                 # cite the same event as a dated sentence elsewhere (see build_timeline).
                 parsed = EventDate(expression, DAY, None, basis=UNPLACED)
             if parsed is not None:
-                spans.append((start, end))
                 incidental = incidental_date(sentence.text, start, end, parsed.precision)
+                if (
+                    spans
+                    and found[-1].incidental
+                    and found[-1].date.precision == parsed.precision
+                    and _LIST_ITEM_BETWEEN.match(sentence.text[spans[-1][1] : start])
+                ):
+                    incidental = True  # the next item of a list shares its role: "2.6% in 1999, 2.8% in 2000"
+                spans.append((start, end))
                 found.append(DateMention(parsed, 0, sentence.index, incidental))
     return found
+
+
+# The text between two items of one list of dates: a comma or "and"/"or" and at most a few words.
+_LIST_ITEM_BETWEEN = re.compile(r"^(?=[^;:.]*(?:,|\band\b|\bor\b))\W*(?:[\w.'$%-]+\W+){0,6}$")
 
 
 

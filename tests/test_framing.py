@@ -73,3 +73,12 @@ def test_seed_framing_marks_the_opinion_pieces(seed_articles):
     daily_caller = profiles["Daily Caller News Foundation"]  # (named by its licence footer); "abject failures", "yet another sign"
     assert daily_caller.opinion_share == max(p.opinion_share for p in profiles.values())
     assert {"abject", "yet another"} <= {w.word for w in daily_caller.loaded_words}
+
+
+def test_an_ing_verb_and_a_group_s_belief_are_not_the_outlets_judgement():
+    from storyline.attribution import evaluative_words
+
+    assert evaluative_words("Some protesters pushed the limits, frustrating clinic workers and guards.") == []
+    assert evaluative_words("He won with 72 percent of the vote, stunning even his supporters.") == []
+    assert evaluative_words("Critics of the plan think he is a dishonest, selfish man.") == []
+    assert evaluative_words("Martinez had another frustrating season.") == ["frustrating"]

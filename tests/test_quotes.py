@@ -77,3 +77,20 @@ def test_seed_quotes_resolve_speakers(seed_articles):
     assert _speaker_of(quotes, "The Kurds must continue") == "Sergei Lavrov"  # written "Sergey Lavrov"
     assert _speaker_of(quotes, "plain and simple") == "Michael T. Flynn"
     assert _speaker_of(quotes, "repeated promises") == "John Kirby"  # "He added ..."
+
+
+def test_a_pronoun_speaks_for_a_person_never_a_country_nor_the_other_title(make_articles):
+    """Issue 17: "he said" after a country spoke is the last person; Ms. Boyle is not "he"."""
+    [article] = make_articles([(
+        "Valley News",
+        "Governor Tom Ruiz met Mayor Mary Boyle in Halifax on Monday. "
+        "Ms. Boyle praised the harbour plan. "
+        "Canada said the talks would go on. "
+        "“I will probably know more about the budget than anyone in the council,” he said. "
+        "Lena Hart of Halifax, Nova Scotia, said the plan was fair. "
+        "Cara Vell was unharmed, but she said two of the boats had sunk.",
+    )])
+    quotes = build_quotes([article])
+    assert _speaker_of(quotes, "know more about the budget") == "Tom Ruiz"
+    assert _speaker_of(quotes, "the plan was fair") == "Lena Hart"  # not the place she is from
+    assert _speaker_of(quotes, "two of the boats had sunk") == "Cara Vell"  # named before the pronoun

@@ -158,3 +158,28 @@ def test_a_sentence_leaning_on_one_that_is_no_event_is_no_event(make_articles):
         "2025-03-03T08:00:00",
     )])
     assert [e.date.label for e in build_timeline([article])] == ["7 Mar 2025", "Jun 2025"]  # beside its antecedent
+
+
+def test_decades_clock_times_forecasts_deadlines_and_list_items_date_no_event(make_articles):
+    """Issue 17: a sentence is dated by the event it reports, not by a number that only looks like a year."""
+    [article] = make_articles([(
+        "Harbour Times",
+        "The island's fleet shrank through the late 1970's and the 1980's. "
+        "The vigil began at 7:03 p.m. (1903 GMT) on the quay. "
+        "Officials said the harbour's debt in 2026 could reach 90 million crowns. "
+        "The old lease was to have expired by 2027. "
+        "The agency revised the catch estimate for 2024 from 8.7 to 9.1 tonnes. "
+        "The plan would cut the deficit to 2.6 percent in 2026, 2.8 percent in 2027 and 3 percent in 2028. "
+        "The harbour board was founded in 1952.",
+    )])
+    assert [(e.date.label, e.event[:24]) for e in build_timeline([article])] == [("1952", "The harbour board was fo")]
+
+
+def test_a_lower_cased_month_before_its_day_is_a_date(make_articles):
+    [article] = make_articles([(
+        "Harbour Times",
+        "the new chief of the harbour police was appointed january 04th, 2016. "
+        "you may 2 or 3 times a year see the fleet in port.",
+    )])
+    [entry] = build_timeline([article])
+    assert (entry.date.year, entry.date.month, entry.date.day) == (2016, 1, 4)

@@ -144,6 +144,8 @@ HYPOTHETICAL = frozenset(
     "demanded demands trying tried seeks sought opposed opposes oppose against favour favor supports supported "
     "invited allowed permitted ready willing able".split()
 )
+# Words that open a clause of its own: a negation before one belongs to another verb.
+_CLAUSE_OPENERS = frozenset("where that which who whom when how why what because although though while".split())
 _BE = frozenset("be is are was were been being am 's 're".split())
 _FUTURE = frozenset("will won't 'll shall".split())
 _FUTURE_TO = frozenset("set due going scheduled expected slated".split())  # "is set to attend"
@@ -303,6 +305,8 @@ def find_actions(text: str) -> tuple[_Action, ...]:
             between = window[: window.index(negator)]
             if set(between) & PARTIAL:
                 continue  # "will not be totally absent"
+            if set(between) & _CLAUSE_OPENERS:
+                negator = None  # "did not say where the meeting took place": the "not" is the saying's
         affirmed = (word in positive) != (negator is not None)
         if any(w in _FUTURE for w in window) or "to" in window[:2] and set(window) & _FUTURE_TO:
             tense = "future"
@@ -356,14 +360,15 @@ _NUMBER = re.compile(
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100, "dozens": 24, "hundreds": 200, "thousands": 2000,
+    "hundred": 100,
 }  # fmt: skip
+# "dozens", "hundreds", "thousands" are left out: a vague amount is no figure to contradict ("176 people
+# have been kidnapped" and "hundreds of people have been kidnapped" are one report told loosely).
 _MULTIPLIER = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _UNIT_STOP = frozenset("and or to of the a in on at by for with per than from as were was are is who".split())
 _LOWER_BOUND = re.compile(r"(?:more than|over|at least|upwards of|exceeding|above)\s+$")
 _UPPER_BOUND = re.compile(r"(?:fewer than|less than|under|up to|at most|nearly|almost|below)\s+$")
 _APPROXIMATE = re.compile(r"(?:about|around|some|roughly|approximately|an estimated|estimated|nearly|almost)\s+$")
-_VAGUE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999)}
 MEASURE_WINDOW = 5  # content words either side of a number that say what it counts
 MAX_APPROXIMATION = 0.25  # "about 200" fits 150-250 (rounded to the hundred), never wider than a quarter
 
@@ -455,6 +460,10 @@ def _number_conflict(text_a: str, text_b: str) -> tuple[str, Quantity, Quantity]
     if not (names_a <= names_b or names_b <= names_a):
         return None
     quantities_a, quantities_b = quantities(text_a), quantities(text_b)
+    # A figure the other sentence writes too is no conflict ("up from 8.7 per cent to 9.1." vs "to 9.1 % from 8.7 %").
+    written_a, written_b = _figures(text_a), _figures(text_b)
+    quantities_a = tuple(q for q in quantities_a if not (q.low == q.high and q.low in written_b))
+    quantities_b = tuple(q for q in quantities_b if not (q.low == q.high and q.low in written_a))
     for x in quantities_a:
         same = [
             y
@@ -468,6 +477,11 @@ def _number_conflict(text_a: str, text_b: str) -> tuple[str, Quantity, Quantity]
             continue
         return x.unit, x, same[0]
     return None
+
+
+def _figures(text: str) -> frozenset[float]:
+    """Every figure a sentence writes in digits, whatever follows it."""
+    return frozenset(float(m.replace(",", "")) for m in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text) if m.replace(",", "").replace(".", "", 1).isdigit())
 
 
 def _show(q: Quantity) -> str:

@@ -7,8 +7,9 @@ A sentence holds a *direct* quote when it has double-quoted words (at least ``MI
 1. the subject of the speech verb: a person right before it ("X said", "X, the minister, said", "X,
    who met Y, said" is X, not Y), or the name right after it ("said X"; not "said X turned down ...",
    where X is the subject of what was said), or "according to X"; never merely the nearest name;
-2. a pronoun subject ("He added ...") -> the last speaker of the article (a quote that continues), else
-   the last person named before it;
+2. a pronoun subject ("He added ...") -> a person named before it in the sentence, else the last speaker
+   of the article who is a person (a quote that continues), else the last person named before it; never
+   a person the article titles the other way (Ms. Boyle is not "he");
 3. an organisation or noun phrase as subject ("a State Department release said", "the Post writes");
 4. a bare quote with no cue -> the speaker of the previous sentence, if it was attributed.
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from storyline.attribution import QUOTE_PATTERN, SPEECH_VERB_ALTERNATION
 from storyline.models import AnalyzedArticle, SentenceRef
@@ -40,7 +41,7 @@ MIN_QUOTE_WORDS = 3
 SAME_QUOTE_CONTAINMENT = 0.8
 
 _SPEECH_VERB = re.compile(
-    r"\b(?:" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|(?i:according to))\b"
+    r"\b(?:" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|lamented|complained|urged|acknowledged|cautioned|(?i:according to))\b"
 )
 _AUXILIARY = r"(?:(?:has|have|had|was|is|also|further|then|later|again|reportedly|once|\w+ly)\s+)*"
 # Nouns that can be the speaker when no person is named ("a State Department release said").
@@ -52,7 +53,13 @@ _NOUN_SUBJECT = re.compile(
     r"(?:[A-Z][\w.’'-]*|" + _SPEAKER_NOUNS + r"))\s*,?\s+" + _AUXILIARY + r"$"
 )
 _PRONOUN = re.compile(r"\b(?P<pronoun>[Hh]e|[Ss]he)\s+" + _AUXILIARY + r"$")
-_APPOSITIVE_GAP = re.compile(r"^(?:,[^,“”\"]{1,70},?)?\s*" + _AUXILIARY + r"$")
+# Between a person and the speech verb: an appositive ("X, the minister, said") or where the person is
+# from ("Bert Ammerman of River Vale, New Jersey, said", "Gwen Ifill of NBC News said").
+_PLACE_OF_PERSON = r"(?:\s+(?:of|from|in)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s*){1,4}(?:,\s*(?:[A-Z][\w.’'-]*\s*){1,3})?)?"
+_APPOSITIVE_GAP = re.compile(r"^" + _PLACE_OF_PERSON + r"(?P<appositive>,[^,“”\"]{1,70}(?P<closed>,)?)?\s*" + _AUXILIARY + r"$")
+# "at the invitation of President Ben Ali, an official statement said": a speaker noun after the comma,
+# with no comma closing it, is the subject, not an appositive of the name before it.
+_SPEAKER_NOUN = re.compile(r"\b" + _SPEAKER_NOUNS + r"\b")
 _AFTER_VERB_NAME = re.compile(r"^\s+(?P<who>(?:the\s+)?(?:[A-Z][\w.’'-]*\s*){1,4})")
 # "X, who met Y last week, said": the relative clause between a subject and its verb is skipped, so
 # the speaker is X, not Y (the name nearest the verb).
@@ -75,7 +82,8 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|be|been|being)\s+$")
 # when the sentence names no other.
 RELAY = re.compile(
     r"\b(?:AP|Associated Press|Reuters|AFP|Post|Times|Journal|CNN|BBC|NBC|ABC|CBS|Fox|Tribune|Guardian|"
-    r"Telegraph|TASS|Interfax|Xinhua|newspaper|magazine|media|reports?|outlet|broadcaster|network|agency)\b",
+    r"Telegraph|TASS|Interfax|Xinhua|Press|Broadcasting|Radio|Television|newspaper|magazine|media|reports?|outlet|"
+    r"broadcaster|network|agency)\b",
     re.IGNORECASE,
 )
 
@@ -95,12 +103,12 @@ def _speaker_for_cue(
     bare: str,
     cue: re.Match,
     people: list[tuple[int, int, str]],
-    last_speaker: str | None,
+    referent: "Callable[[str, int], str | None]",
     aliases: Mapping[str, str],
 ) -> str | None:
     """The speaker a speech verb or "according to" points at: its subject, or the name right after it.
 
-    A pronoun subject ("she added") is the last speaker named before it (a quote that continues), and
+    A pronoun subject ("she added") is the person ``referent(pronoun, position)`` says it stands for, and
     only the subject counts: never merely the name nearest the verb.
     """
     prefix, suffix = bare[: cue.start()], bare[cue.end() :]
@@ -124,14 +132,17 @@ def _speaker_for_cue(
         return _resolve(who.group("who"), aliases) if who else None
     # A person right before the verb, possibly with an appositive between ("Tillerson, the nominee said").
     for start, end, name in sorted(people, key=lambda p: -p[1]):
-        if end <= len(prefix) and _APPOSITIVE_GAP.match(prefix[end:]):
+        gap = _APPOSITIVE_GAP.match(prefix[end:]) if end <= len(prefix) else None
+        if gap and gap.group("appositive") and not gap.group("closed") and _SPEAKER_NOUN.search(gap.group("appositive")):
+            break
+        if gap:
             relation = _RELATION_BEFORE.search(prefix[:start])
             return f"{relation.group(1)} {prefix[relation.end(1):start].split()[0]} {name}" if relation else name
         if end <= len(prefix):
             break
     pronoun = _PRONOUN.search(prefix)
     if pronoun:
-        return last_speaker
+        return referent(pronoun.group("pronoun").lower(), pronoun.start())
     subject = _NOUN_SUBJECT.search(prefix)
     if subject and not re.fullmatch(r"(?:It|This|That|There|They|We|I|He|She|You)", subject.group("subject").strip()):
         return _resolve(subject.group("subject"), aliases)
@@ -156,7 +167,12 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
     """Every quote and reported statement in one article."""
     by_sentence = article.entities_by_sentence()
     found: list[Quote] = []
-    last_person: str | None = None
+    named: list[str] = []  # the people named so far, oldest first
+    people_of_story = set(aliases.values())  # the story's people (actors), by their canonical names
+    # A title tells a person's pronoun only for a person the article itself names in full: "Mary Boyle ...
+    # Ms. Boyle" is she; "Mrs. Clinton" in an article that never writes "Bill Clinton" is somebody else.
+    introduced = {_resolve(e.text, aliases) for e in article.entities if e.label == "PERSON" and len(e.text.split()) >= 2}
+    pronoun_of: dict[str, str] = {}  # "he" / "she" for a person the article gives a title (Mr., Ms.)
     last_speaker: str | None = None
     previous_speaker: str | None = None
     for sentence in article.sentences:
@@ -168,8 +184,21 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
             for e in by_sentence.get(sentence.index, [])
             if e.label == "PERSON" and "_" not in bare[e.start - sentence.start : e.end - sentence.start]
         ]
+        for start, _, name in people:
+            title = _TITLE_BEFORE.search(text[:start])
+            if title and name in introduced:
+                pronoun_of.setdefault(name, "he" if title.group(1) == "Mr" else "she")
         quotes = [m for m in QUOTE_PATTERN.finditer(text) if len(m.group(1).split()) >= MIN_QUOTE_WORDS]
-        referent = last_speaker or last_person  # who "he" / "she" is when a pronoun says something
+
+        def referent(pronoun: str, position: int, people=people, speaker=last_speaker) -> str | None:
+            """Who "he" / "she" stands for: a person named before it in the sentence ("Cochetel was
+            unharmed, but he said"), else the last person who spoke, else the last person named; never a
+            person the article gives the other title, nor a country or a group ("Libya said ... he said")."""
+            candidates = [name for start, end, name in sorted(people, key=lambda p: -p[1]) if end <= position]
+            candidates += [speaker] if speaker in named or speaker in people_of_story else []
+            candidates += named[::-1]
+            return next((name for name in candidates if pronoun_of.get(name, pronoun) == pronoun), None)
+
         cues = [(m, _speaker_for_cue(bare, m, people, referent, aliases)) for m in _SPEECH_VERB.finditer(bare)]
         if any(speaker and not RELAY.search(speaker) for _, speaker in cues):
             # "X told the AP", "according to the Post, X said": the outlet relays X's words.
@@ -201,9 +230,14 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
                 sentence_speaker = sentence_speaker or speaker
         previous_speaker = sentence_speaker
         last_speaker = sentence_speaker or last_speaker
-        if people:
-            last_person = people[-1][2]
+        for _, _, name in people:
+            if name in named:
+                named.remove(name)
+            named.append(name)
     return found
+
+
+_TITLE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
 
 
 def _same_quote(a: Quote, b: Quote) -> bool:
