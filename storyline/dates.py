@@ -171,7 +171,7 @@ _NOT_A_YEAR_AFTER = re.compile(r"'?s\b|\s*(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST
 # the time of something that happened ("the deficit in 1999 could reach $300 billion", "come 2000 everyone
 # will have forgotten").
 _FORECAST_AFTER = re.compile(
-    r"^[^,;:]*?\b(?:could|would|will|won't|might|may|should|is\s+(?:expected|projected|forecast)|are\s+(?:expected|projected|forecast))\b"
+    r"^[^,;:]*?\b(?:could|would|will|won't|might|may|should|(?:is|are)\s+(?:expected|projected|forecast))\b"
 )
 
 

@@ -481,7 +481,7 @@ def _number_conflict(text_a: str, text_b: str) -> tuple[str, Quantity, Quantity]
 
 def _figures(text: str) -> frozenset[float]:
     """Every figure a sentence writes in digits, whatever follows it."""
-    return frozenset(float(m.replace(",", "")) for m in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text) if m.replace(",", "").replace(".", "", 1).isdigit())
+    return frozenset(float(m.replace(",", "")) for m in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text))
 
 
 def _show(q: Quantity) -> str:
