@@ -367,22 +367,24 @@ def _without_torch():
 PARALLEL_NER_CHARACTERS = 300_000
 
 
+def _load_spacy(exclude: list[str], purpose: str):
+    """The English spaCy pipeline without the components named, from the first model installed."""
+    with _without_torch():
+        spacy = require("spacy", extra="nlp", purpose=purpose)
+        for model in SPACY_MODELS:
+            try:
+                return spacy.load(model, exclude=exclude)
+            except OSError:
+                continue
+    raise MissingDependencyError("en_core_web_sm", "nlp", purpose)
+
+
 class SpacyRecognizer:
     name = "spacy"
 
     def __init__(self, batch_size: int = 32) -> None:
-        with _without_torch():
-            spacy = require("spacy", extra="nlp", purpose="named entity recognition")
-            for model in SPACY_MODELS:
-                try:
-                    # Only NER is needed; the tagger, parser and lemmatizer would triple the cost.
-                    exclude = ["lemmatizer", "parser", "tagger", "attribute_ruler", "senter"]
-                    nlp = spacy.load(model, exclude=exclude)
-                    break
-                except OSError:
-                    continue
-            else:
-                raise MissingDependencyError("en_core_web_sm", "nlp", "named entity recognition")
+        # Only NER is needed; the tagger, parser and lemmatizer would triple the cost.
+        nlp = _load_spacy(["lemmatizer", "parser", "tagger", "attribute_ruler", "senter"], "named entity recognition")
         # In en_core_web_sm the NER has its own tok2vec; the shared one then only feeds the excluded
         # tagger and parser (dropping it: same entities on 100 DUC articles, 25% less time).
         if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
@@ -404,6 +406,52 @@ class SpacyRecognizer:
 
 
 recognizers.register("spacy")(SpacyRecognizer)
+
+
+# --- dependency parses, for the few sentences whose syntax a section reads ---------------------------
+
+
+class Parser(Protocol):
+    name: str
+
+    def parse(self, texts: list[str]) -> list:
+        """A spaCy Doc (tokens with their dependency labels and heads) for each text."""
+
+
+parsers: Registry[Parser] = Registry("dependency parser")
+
+
+class SpacyParser:
+    """spaCy's tagger and parser, without the NER the analysis already ran. Not part of the analysis: whole
+    articles would cost three times the NER's time, and only the timeline's dated sentences need it."""
+
+    name = "spacy"
+
+    CACHED = 20_000  # sentences whose parse is kept: a story briefed again (the web app) is not parsed again
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self._nlp = _load_spacy(["ner", "lemmatizer"], "dependency parsing")
+        self.batch_size = batch_size
+        self._cache: dict[str, object] = {}
+
+    def parse(self, texts: list[str]) -> list:
+        if len(self._cache) + len(texts) > self.CACHED:
+            self._cache.clear()
+        new = [text for text in dict.fromkeys(texts) if text not in self._cache]
+        self._cache.update(zip(new, self._nlp.pipe(new, batch_size=self.batch_size)))
+        return [self._cache[text] for text in texts]
+
+
+parsers.register("spacy")(SpacyParser)
+_default_parser: Parser | None = None
+
+
+def default_parser() -> Parser:
+    """The parser, loaded on first use and kept for the process."""
+    global _default_parser
+    if _default_parser is None:
+        _default_parser = parsers.create("spacy")
+    return _default_parser
 
 
 # --- cache ----------------------------------------------------------------------------------------

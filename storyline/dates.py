@@ -130,6 +130,7 @@ class DateMention:
     article: int
     sentence: int
     incidental: bool = False  # named in passing, not when the sentence's event happens (incidental_date)
+    span: tuple[int, int] = (0, 0)  # where the expression stands in its sentence's text
 
 
 # A date named in passing rather than as the time of the sentence's event: a baseline of a comparison
@@ -399,8 +400,47 @@ def find_dates(article: AnalyzedArticle, sentences: Iterable[Sentence] | None = 
                 ):
                     incidental = True  # the next item of a list shares its role: "2.6% in 1999, 2.8% in 2000"
                 spans.append((start, end))
-                found.append(DateMention(parsed, 0, sentence.index, incidental))
+                found.append(DateMention(parsed, 0, sentence.index, incidental, (start, end)))
     return found
+
+
+# Clauses that modify something else than the sentence's main event: a relative clause ("the Republican
+# he defeated in 1996"), a participle clause on a noun ("sanctions imposed in 1992", "the agreement reached
+# in October"), an adverbial clause opened by a subordinator ("after he signed a petition in May 1995"), a
+# gerund after a preposition ("from accepting a prize he was awarded in September 1996"), an appositive, a
+# clause as subject. spaCy's dependency labels (ClearNLP scheme).
+MODIFYING_CLAUSES = frozenset({"acl", "relcl", "advcl", "pcomp", "appos", "csubj"})
+# "the talks scheduled to commence Jan. 23", "a vote set for Tuesday": the clause dates the noun's coming
+# event, which is what the sentence is about.
+_SCHEDULED = frozenset({"scheduled", "set", "slated", "due", "planned", "expected", "timed"})
+
+
+def in_modifying_clause(doc, start: int, end: int) -> bool:
+    """Whether the date at doc.text[start:end] stands inside a clause that modifies something else
+    (:data:`MODIFYING_CLAUSES`) on its way up the parse to the sentence's root: then it dates that clause's
+    event, not the sentence's. ``doc``: a spaCy parse of the sentence (:func:`storyline.analyze.default_parser`)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span.root.head  # the date's own relation (in, on, the noun it modifies) is not a clause
+    inside = False
+    while token.head.i != token.i:  # the root is its own head
+        inside = inside or _modifies_something_else(token)
+        token = token.head
+    # A sentence whose root is no verb was misparsed ("The bridge ... reopened on March 2": the small model
+    # makes "bridge" the root and "reopened" a clause on it): its clauses say nothing.
+    return inside and token.pos_ in ("VERB", "AUX")
+
+
+def _modifies_something_else(clause) -> bool:
+    if clause.dep_ not in MODIFYING_CLAUSES or clause.text.lower() in _SCHEDULED:
+        return False
+    if clause.dep_ == "advcl":
+        # Only a clause a subordinator opens is background: a "when" clause times the sentence's own event
+        # ("traffic returned when the bridge reopened on March 2"), and a date after "to expand the harbour"
+        # is as likely the main verb's ("will sign ... to expand the harbour on Friday").
+        return any(child.dep_ == "mark" for child in clause.children)
+    return True
 
 
 # The text between two items of one list of dates: a comma or "and"/"or" and at most a few words.

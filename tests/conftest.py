@@ -51,12 +51,12 @@ def pytest_configure(config) -> None:
 
 def _refuse_models() -> None:
     """In the fast lane a model that loads is a test missing its mark: fail it, with what to do."""
-    from storyline.analyze import embedders, recognizers
+    from storyline.analyze import embedders, parsers, recognizers
 
     def refuse(**_options):
         raise RuntimeError("this test loads a model: mark it @pytest.mark.models (or ask for the analyzer fixture)")
 
-    for registry in (embedders, recognizers):
+    for registry in (embedders, recognizers, parsers):
         for name in registry.names():
             registry.register(name)(refuse)
 

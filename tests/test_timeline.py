@@ -183,3 +183,14 @@ def test_a_lower_cased_month_before_its_day_is_a_date(make_articles):
     )])
     [entry] = build_timeline([article])
     assert (entry.date.year, entry.date.month, entry.date.day) == (2016, 1, 4)
+
+
+def test_a_date_inside_a_clause_that_modifies_something_else_dates_no_event(make_articles):
+    """Issue 17: the dependency parse tells a side clause's date from the sentence's own."""
+    [article] = make_articles([(
+        "Harbour Times",
+        "Fishing boats still pay the harbour tax imposed in 1998 on every landing. "
+        "The mayor thanked Tom Ruiz, the councillor he defeated in 2019, for his help. "
+        "The harbour board was founded in 1952.",
+    )])
+    assert [e.date.label for e in build_timeline([article])] == ["1952"]

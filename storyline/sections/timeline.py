@@ -9,7 +9,8 @@ Entries about the same date and event (similar sentences) from several outlets a
 
 One entry per event sentence: a sentence is dated by the first date it gives for its event, never by a
 date it names in passing (:func:`storyline.dates.incidental_date`: "the worst since 1980", "the 2016
-election"), and a line that is not a sentence (a headline, caption or link line:
+election") nor by one inside a clause that modifies something else (:func:`storyline.dates.in_modifying_clause`,
+read off spaCy's dependency parse of the dated sentences: "sanctions imposed in 1992 ban ..."), and a line that is not a sentence (a headline, caption or link line:
 :func:`storyline.standalone.context_need`) is never an event; a sentence that leans on the one before it
 ("He said ...", "Instead, ...") is one only when that sentence is an event too
 (:func:`storyline.standalone.may_show`).
@@ -22,7 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates
+from storyline.analyze import default_parser
+from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates, in_modifying_clause
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.markdown import md_escape, plural, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
@@ -230,6 +232,12 @@ def event_dates(article: AnalyzedArticle) -> list[DateMention]:
     for m in find_dates(article):
         if not m.incidental:
             dated.setdefault(m.sentence, []).append(m)
+    # The parse tells what the surface rules cannot: a date inside a clause that modifies something else.
+    indices = list(dated)
+    for index, doc in zip(indices, default_parser().parse([article.sentences[i].text for i in indices])):
+        dated[index] = [m for m in dated[index] if not in_modifying_clause(doc, *m.span)]
+        if not dated[index]:
+            del dated[index]
     needs = {index: context_need(article.sentences[index].text) for index in dated}
     standalone = {index for index, need in needs.items() if need is None}
     by_sentence = {index: mentions for index, mentions in dated.items() if may_show(needs[index], index, standalone)}
