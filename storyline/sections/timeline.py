@@ -234,7 +234,8 @@ def event_dates(article: AnalyzedArticle) -> list[DateMention]:
             dated.setdefault(m.sentence, []).append(m)
     # The parse tells what the surface rules cannot: a date inside a clause that modifies something else.
     indices = list(dated)
-    for index, doc in zip(indices, default_parser().parse([article.sentences[i].text for i in indices])):
+    docs = default_parser().parse([article.sentences[i].text for i in indices]) if indices else []  # no load for none
+    for index, doc in zip(indices, docs):
         dated[index] = [m for m in dated[index] if not in_modifying_clause(doc, *m.span)]
         if not dated[index]:
             del dated[index]
