@@ -97,8 +97,9 @@ def _tight(text: str, start: int, end: int) -> tuple[int, int]:
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A paragraph longer than this is cut (at a sentence end, else at a space) before it is split and tagged:
 # pysbd's time grows with the square of a paragraph's length (143,000 characters took 17 s, a 1.3 MB
-# one-line text ran for over 10 minutes) and spaCy refuses texts over 1,000,000 characters. The longest
-# paragraph in DUC 2004, Multi-News val200 and the seeds is 3,717 characters: real paragraphs are never cut.
+# one-line text ran for over 10 minutes) and spaCy refuses texts over 1,000,000 characters. DUC 2004 and
+# Multi-News write a document as one line (up to 14,370 characters here): those are cut, but their pieces
+# stay one paragraph (split_sentences), since a quote or a topic runs on across a cut.
 MAX_PARAGRAPH_CHARS = 5_000
 _CUT_AFTER = re.compile(r"[.!?…][\"'”’)\]]*\s+|\s+")
 
@@ -148,7 +149,11 @@ def _covering(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def split_sentences(text: str, splitter: Splitter, article_id: str = "") -> list[Sentence]:
     """Split cleaned text into sentences, never across a paragraph break."""
     sentences: list[Sentence] = []
-    for paragraph, (paragraph_start, paragraph_end) in enumerate(paragraph_spans(text)):
+    paragraph, previous_end = -1, None
+    for paragraph_start, paragraph_end in paragraph_spans(text):
+        if paragraph_start != previous_end:  # the pieces of an overlong paragraph touch; real ones do not
+            paragraph += 1
+        previous_end = paragraph_end
         piece = text[paragraph_start:paragraph_end]
         for start, end in _covering(piece, splitter.split(piece)):
             start, end = paragraph_start + start, paragraph_start + end

@@ -47,9 +47,11 @@ SOURCE_PHRASE_PATTERN = re.compile(
     r"\b(?:in the words of|as reported by|called for|calls for|made (?:it )?clear|reports? (?:claim|say|suggest)|quoted by|cited by|per a)\b",
     re.IGNORECASE,
 )
-# Text between double quotes: straight, curly, or the newswire's ``...'' (DUC 2004, AP and NYT copy);
-# single quotes are too often apostrophes.
-QUOTE_PATTERN = re.compile(r"(?:``|[\"“”])((?:(?!``|'')[^\"“”]){2,}?)(?:''|[\"“”])")
+# Text between double quotes: straight, curly, or the newswire's ``...'' (DUC 2004, AP and NYT copy),
+# whose opening is sometimes typed '' too (''This is very painful,'' she said); single quotes are too
+# often apostrophes.
+_NEWSWIRE_OPENING = r"``|(?<!\S)''(?=\w)"
+QUOTE_PATTERN = re.compile(rf"(?:{_NEWSWIRE_OPENING}|[\"“”])((?:(?!``|'')[^\"“”]){{2,}}?)(?:''|[\"“”])")
 
 # The outlet's own evaluation. Loaded words come from two maintained lexicons shipped in PyPI packages
 # (both read offline from the installed package, nothing is downloaded): TextBlob's subjectivity lexicon
@@ -165,8 +167,9 @@ _STANCE_VERB_PATTERN = re.compile(
 ATTRIBUTION_AT_END = 0.5
 
 
-_OPENING_MARK = re.compile(r"``|“|\"")
-_CLOSING_MARK = re.compile(r"''|”|\"")
+_OPENING_MARK = re.compile(rf"{_NEWSWIRE_OPENING}|“|\"")
+_NEWSWIRE_CLOSING = r"(?<=\S)''|''(?!\w)"  # not an opening typed '' ("'' Rather," opens a sentence pysbd split)
+_CLOSING_MARK = re.compile(rf"{_NEWSWIRE_CLOSING}|”|\"")
 
 
 def outside_running_quotes(text: str, inside: bool) -> tuple[str, bool]:
@@ -182,7 +185,7 @@ def outside_running_quotes(text: str, inside: bool) -> tuple[str, bool]:
             return "", True
         text = " " * closing.end() + text[closing.end() :]
     bare = outside_quotes(text)
-    closing = re.search(r"''|”", bare)  # a quote whose opening was not seen: what comes before is quoted
+    closing = re.search(rf"{_NEWSWIRE_CLOSING}|”", bare)  # a quote whose opening was not seen: what comes before is quoted
     if closing is not None:
         bare = " " * closing.end() + bare[closing.end() :]
     opening = _OPENING_MARK.search(bare)

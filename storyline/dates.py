@@ -145,7 +145,9 @@ class DateMention:
 # bench deep.
 _INCIDENTAL_BEFORE = re.compile(
     r"(?:\bsince|\bthan(?:\s+in)?|\buntil|\bthrough|\bfrom|\bbetween|\bbefore|\bas\s+of|"
-    r"\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in|\bby)\s*$",
+    r"\bback\s+to|\bdating\s+(?:back\s+)?to|\brecords\s+began\s+in|\bby|"
+    # the earlier value of a change: "fallen below $50 billion, from $70 billion at the end of July"
+    r"\bfrom\s+(?:[^\s,;]+\s+){0,2}[^\s,;]*\d[^\s,;]*(?:\s+[^\s,;]+){0,2}\s+(?:in|at|on))\s*$",
     re.I,
 )
 _MODIFIER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|last\s+year's)(?:\s+[a-z]+){0,2}\s*$", re.I)
@@ -433,14 +435,56 @@ def in_modifying_clause(doc, start: int, end: int) -> bool:
 
 
 def _modifies_something_else(clause) -> bool:
-    if clause.dep_ not in MODIFYING_CLAUSES or clause.text.lower() in _SCHEDULED:
+    if clause.dep_ not in MODIFYING_CLAUSES:
         return False
+    if clause.text.lower() in _SCHEDULED:
+        # "With training camp originally scheduled to open on Oct. 6, the message is clear": a schedule
+        # in a "with" phrase is the circumstance of another statement, not the sentence's event.
+        noun = clause.head
+        return noun.dep_ == "pobj" and noun.head.text.lower() == "with"
     if clause.dep_ == "advcl":
         # Only a clause a subordinator opens is background: a "when" clause times the sentence's own event
         # ("traffic returned when the bridge reopened on March 2"), and a date after "to expand the harbour"
         # is as likely the main verb's ("will sign ... to expand the harbour on Friday").
         return any(child.dep_ == "mark" for child in clause.children)
     return True
+
+
+# A future the sentence doubts or denies is no event: "officials do not believe the season will start as
+# scheduled on Nov. 3", "the players aren't going to get paid Nov. 15"; a plain future with a date is a
+# schedule ("Russia, Vietnam and Peru will join in November").
+_FUTURE_AUXILIARIES = frozenset({"will", "wo", "'ll", "would", "could", "might", "may", "shall"})
+_BELIEF_VERBS = frozenset({"believe", "think", "hope", "expect", "doubt", "predict", "fear", "assume", "suspect", "anticipate", "wish"})
+
+
+def in_doubted_future(doc, start: int, end: int) -> bool:
+    """Whether the date at doc.text[start:end] times a future that its sentence negates or only believes
+    in (a verb of belief above it). ``doc`` as for :func:`in_modifying_clause`."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    verb = span.root
+    while verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head
+    verbs = [verb]  # the date's verb and the verbs it complements, up to the clause it is said in
+    while verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.i != verb.i:
+        verb = verb.head
+        verbs.append(verb)
+    if not any(_is_future(v) for v in verbs):
+        return False
+    return any(c.dep_ == "neg" for v in verbs for c in v.children) or any(v.lemma_ in _BELIEF_VERBS for v in verbs[1:])
+
+
+def _is_future(verb) -> bool:
+    if verb.text.lower() == "going" and any(c.dep_ == "xcomp" for c in verb.children):
+        return True  # "going to miss"
+    return any(c.dep_ == "aux" and c.text.lower() in _FUTURE_AUXILIARIES for c in verb.children)
+
+
+def dates_another_event(doc, start: int, end: int) -> bool:
+    """What the parse tells of a date that the surface rules cannot: it stands in a clause that modifies
+    something else (:func:`in_modifying_clause`) or times a doubted future (:func:`in_doubted_future`)."""
+    return in_modifying_clause(doc, start, end) or in_doubted_future(doc, start, end)
 
 
 # The text between two items of one list of dates: a comma or "and"/"or" and at most a few words.

@@ -130,3 +130,15 @@ def test_precision_and_recall_on_the_labelled_claim_pairs(analyzer):
     # them labelled conflicting). Precision first: fewer, right items.
     assert result["precision"] >= 0.85
     assert result["recall"] >= 0.55
+
+
+def test_two_readings_of_a_speed_are_two_moments_unless_dates_order_them():
+    """Issue 17, fourth round: "moving west at 8 mph" and "drifting west at only 2 mph" are the storm at
+    two times; with publication dates they are a change over time."""
+    a = "The storm was moving west at 8 mph (13 kph) over the islands."
+    b = "The storm was drifting west at only 2 mph (3 kph) over the islands."
+    assert conflict_between(a, b, 0.9) is None
+    assert conflict_between(a, b, 0.9, date(2025, 3, 3), date(2025, 3, 4)).kind == NUMBER
+    # A count is not a reading of a moment: different tolls at the same time still conflict.
+    c, d = "The storm killed 213 people on the islands.", "The storm killed 400 people on the islands."
+    assert conflict_between(c, d, 0.9).kind == NUMBER

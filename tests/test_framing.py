@@ -82,3 +82,16 @@ def test_an_ing_verb_and_a_group_s_belief_are_not_the_outlets_judgement():
     assert evaluative_words("He won with 72 percent of the vote, stunning even his supporters.") == []
     assert evaluative_words("Critics of the plan think he is a dishonest, selfish man.") == []
     assert evaluative_words("Martinez had another frustrating season.") == ["frustrating"]
+
+
+def test_a_quote_opened_with_two_apostrophes_is_the_speakers():
+    """Newswire copy sometimes opens a quote with '' instead of ``; its words are not the outlet's."""
+    from storyline.attribution import evaluative_words, outside_running_quotes
+
+    text = "''This is very painful for our family,'' a tearful Ana Ruiz told reporters."
+    bare, still_open = outside_running_quotes(text, False)
+    assert "painful" not in bare and not still_open
+    assert evaluative_words(text, bare) == []
+    # A quote that opens with '' and runs on past its sentence keeps the next sentence quoted.
+    bare, still_open = outside_running_quotes("Ruiz said. ''We were shocked.", False)
+    assert "shocked" not in bare and still_open

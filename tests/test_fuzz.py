@@ -221,6 +221,9 @@ def test_sentence_offsets_index_into_the_text(splitter, text):
         assert end <= sentence.start < sentence.end <= len(text)
         assert text[sentence.start:sentence.end] == sentence.text == sentence.text.strip()
         assert not re.search(r"\n\s*\n", sentence.text), "a sentence never crosses a paragraph break"
+        if index:  # the pieces of a cut paragraph (LONG_PARAGRAPH) stay one paragraph
+            new = sentence.paragraph != sentences[index - 1].paragraph
+            assert new == bool(re.search(r"\n\s*\n", text[end : sentence.start]))
         end = sentence.end
     # Nothing but white space is left out.
     covered = "".join(s.text for s in sentences)

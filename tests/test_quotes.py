@@ -94,3 +94,19 @@ def test_a_pronoun_speaks_for_a_person_never_a_country_nor_the_other_title(make_
     assert _speaker_of(quotes, "know more about the budget") == "Tom Ruiz"
     assert _speaker_of(quotes, "the plan was fair") == "Lena Hart"  # not the place she is from
     assert _speaker_of(quotes, "two of the boats had sunk") == "Cara Vell"  # named before the pronoun
+
+
+def test_quoted_as_saying_an_opening_typed_twice_and_a_namesake(make_articles):
+    """Issue 17, fourth round: "X was quoted as saying" is X's; newswire copy that opens a quote with ''
+    quotes it; a relative who shares a surname is not the person; "she" after two names is the subject."""
+    [article] = make_articles([(
+        "Valley News",
+        "Governor Tom Ruiz was arrested in Halifax on Monday. "
+        "''This is very painful for our family,'' a tearful Ana Ruiz told reporters. "
+        "``I am very concerned over how my friend has been treated,'' Mayor Lena Hart was quoted as saying by the Harbour Post. "
+        "Mary Boyle was handed the wrong keys after waiting for her son Andy Boyle to return, she told the Daily News.",
+    )])
+    quotes = build_quotes([article])
+    assert _speaker_of(quotes, "very painful for our family") == "Ana Ruiz"
+    assert _speaker_of(quotes, "how my friend has been treated") == "Lena Hart"
+    assert _speaker_of(quotes, "handed the wrong keys") == "Mary Boyle"

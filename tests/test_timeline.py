@@ -194,3 +194,20 @@ def test_a_date_inside_a_clause_that_modifies_something_else_dates_no_event(make
         "The harbour board was founded in 1952.",
     )])
     assert [e.date.label for e in build_timeline([article])] == ["1952"]
+
+
+def test_a_doubted_future_a_schedule_after_with_and_an_earlier_value_date_no_event(make_articles):
+    """Issue 17, fourth round: a future the sentence denies or only believes in, a schedule that is the
+    circumstance of another statement ("With ... scheduled ..."), and the earlier value of a change date
+    nothing; a plain schedule does."""
+    [article] = make_articles([(
+        "Harbour Times",
+        "Officials do not believe the ferry service will start as scheduled on March 3. "
+        "The crews aren't going to get paid March 15 in any case. "
+        "With the regatta originally scheduled to open on May 6, the message from the crews is clear. "
+        "The harbour's reserves have fallen below 50 million crowns, from 70 million crowns at the end of July. "
+        "The new ferry will enter service on June 2. "
+        "The harbour board was founded in 1952.",
+    )])
+    events = sorted(e.event[:22] for e in build_timeline([article]))
+    assert events == ["The harbour board was ", "The new ferry will ent"]

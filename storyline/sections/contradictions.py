@@ -353,6 +353,9 @@ def actor_anchors(text: str) -> frozenset[str]:
 
 # Durations ("two years in prison", "five years or more") usually measure different things; not compared.
 DURATION_UNITS = frozenset("year month week day hour minute second decade century time".split())
+# A speed is read at a moment ("moving west at 8 mph", later "drifting at only 2 mph"): two readings
+# conflict only as a change over time, when publication dates order them.
+MOMENTARY_UNITS = frozenset("mph kph km/h knot".split())
 _NUMBER = re.compile(
     r"(?<![\w.$£€])(\d[\d,]*(?:\.\d+)?)(?:\s*|-)(million|billion|thousand|hundred)?(?:-|\s+)(?:of\s+)?([A-Za-z][a-z-]+)",
     re.IGNORECASE,
@@ -589,6 +592,8 @@ def conflict_between(
     # Numbers: the same measure with values that cannot both be right.
     if similarity >= NUMBER_SIMILARITY and overlap(words_a, words_b) >= NUMBER_OVERLAP and not occasions():
         found = _number_conflict(text_a, text_b)
+        if found and found[0] in MOMENTARY_UNITS and not ordered:
+            found = None  # two readings of a speed are two moments unless publication dates order them
         if found:
             unit, x, y = found
             shared = ", ".join(sorted(x.context & y.context))

@@ -40,8 +40,9 @@ MIN_QUOTE_WORDS = 3
 # words; outlets trim the ends).
 SAME_QUOTE_CONTAINMENT = 0.8
 
+# "Habibie was quoted as saying": the whole phrase is the cue, so the passive does not hide the speaker.
 _SPEECH_VERB = re.compile(
-    r"\b(?:" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|lamented|complained|urged|acknowledged|cautioned|(?i:according to))\b"
+    r"\b(?:(?:(?:is|was|were|been)\s+)?quoted\s+as\s+saying|" + SPEECH_VERB_ALTERNATION + r"|say|claim|writes|noted|confirmed|insisted|lamented|complained|urged|acknowledged|cautioned|(?i:according to))\b"
 )
 _AUXILIARY = r"(?:(?:has|have|had|was|is|also|further|then|later|again|reportedly|once|\w+ly)\s+)*"
 # Nouns that can be the speaker when no person is named ("a State Department release said").
@@ -160,7 +161,21 @@ def _resolve(name: str, aliases: Mapping[str, str]) -> str:
     form = normalise_name(name)
     if not form:
         return name.strip()
-    return aliases.get(form.lower()) or aliases.get(form.split()[-1].lower()) or name.strip(" ,")
+    if form.lower() in aliases:
+        return aliases[form.lower()]
+    # The name within a subject phrase: "a tearful Ana Ruiz" is Ana Ruiz, "But Prodi" is Prodi.
+    words = form.split()
+    while len(words) > 1 and (words[0][:1].islower() or words[0].lower() in _NOT_A_GIVEN_NAME):
+        words = words[1:]
+    by_surname = aliases.get(words[-1].lower())
+    # "Lucia Pinochet" is not Augusto Pinochet: a surname stands for a known person only when no other
+    # given name is written.
+    if by_surname and (len(words) == 1 or by_surname.split()[0][0].lower() == words[0][0].lower()):
+        return by_surname
+    return name.strip(" ,")
+
+
+_NOT_A_GIVEN_NAME = frozenset("but and yet so then also still now meanwhile however while when".split())
 
 
 def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Quote]:
@@ -191,10 +206,10 @@ def find_quotes(article: AnalyzedArticle, aliases: Mapping[str, str]) -> list[Qu
         quotes = [m for m in QUOTE_PATTERN.finditer(text) if len(m.group(1).split()) >= MIN_QUOTE_WORDS]
 
         def referent(pronoun: str, position: int, people=people, speaker=last_speaker) -> str | None:
-            """Who "he" / "she" stands for: a person named before it in the sentence ("Cochetel was
-            unharmed, but he said"), else the last person who spoke, else the last person named; never a
+            """Who "he" / "she" stands for: the first person named before it in the sentence, its subject
+            ("Maribel Martinez was presented ... her son Andy ..., she said"), else the last person who spoke, else the last person named; never a
             person the article gives the other title, nor a country or a group ("Libya said ... he said")."""
-            candidates = [name for start, end, name in sorted(people, key=lambda p: -p[1]) if end <= position]
+            candidates = [name for start, end, name in people if end <= position]  # the first is the subject
             candidates += [speaker] if speaker in named or speaker in people_of_story else []
             candidates += named[::-1]
             return next((name for name in candidates if pronoun_of.get(name, pronoun) == pronoun), None)

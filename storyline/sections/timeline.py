@@ -9,8 +9,9 @@ Entries about the same date and event (similar sentences) from several outlets a
 
 One entry per event sentence: a sentence is dated by the first date it gives for its event, never by a
 date it names in passing (:func:`storyline.dates.incidental_date`: "the worst since 1980", "the 2016
-election") nor by one inside a clause that modifies something else (:func:`storyline.dates.in_modifying_clause`,
-read off spaCy's dependency parse of the dated sentences: "sanctions imposed in 1992 ban ..."), and a line that is not a sentence (a headline, caption or link line:
+election") nor by one inside a clause that modifies something else or timing a future the sentence denies
+or only believes in (:func:`storyline.dates.dates_another_event`, read off spaCy's dependency parse of the
+dated sentences: "sanctions imposed in 1992 ban ...", "officials do not believe it will start on Nov. 3"), and a line that is not a sentence (a headline, caption or link line:
 :func:`storyline.standalone.context_need`) is never an event; a sentence that leans on the one before it
 ("He said ...", "Instead, ...") is one only when that sentence is an event too
 (:func:`storyline.standalone.may_show`).
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.analyze import default_parser
-from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, find_dates, in_modifying_clause
+from storyline.dates import DAY, UNPLACED, DateMention, EventDate, date_label, dates_another_event, find_dates
 from storyline.models import AnalyzedArticle, SentenceRef
 from storyline.markdown import md_escape, plural, refs_md
 from storyline.sections.base import Section, StoryContext, register_section
@@ -232,11 +233,12 @@ def event_dates(article: AnalyzedArticle) -> list[DateMention]:
     for m in find_dates(article):
         if not m.incidental:
             dated.setdefault(m.sentence, []).append(m)
-    # The parse tells what the surface rules cannot: a date inside a clause that modifies something else.
+    # The parse tells what the surface rules cannot: a date in a clause that modifies something else, or
+    # of a doubted future.
     indices = list(dated)
     docs = default_parser().parse([article.sentences[i].text for i in indices]) if indices else []  # no load for none
     for index, doc in zip(indices, docs):
-        dated[index] = [m for m in dated[index] if not in_modifying_clause(doc, *m.span)]
+        dated[index] = [m for m in dated[index] if not dates_another_event(doc, *m.span)]
         if not dated[index]:
             del dated[index]
     needs = {index: context_need(article.sentences[index].text) for index in dated}
