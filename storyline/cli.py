@@ -524,7 +524,7 @@ COMMANDS = {
     "doctor": ("Check the store and repair what is derived from the articles", add_doctor_arguments, run_doctor),
     "config": ("Show the settings in effect and where each comes from", add_config_arguments, run_config),
     "bench": ("Run a benchmark (prints a table, writes JSON)", add_bench_arguments, run_module),
-    "train": ("Train a shipped model (salience, links) from open training data", add_train_arguments, run_module),
+    "train": ("Train a shipped model (salience, links, timeline) from open training data", add_train_arguments, run_module),
 }
 
 

@@ -487,6 +487,72 @@ def dates_another_event(doc, start: int, end: int) -> bool:
     return in_modifying_clause(doc, start, end) or in_doubted_future(doc, start, end)
 
 
+# --- learned: is a dated timeline candidate a real event with that date? ---------------------------
+# The rules above find what they can read off a sentence's shape; whether its main event is what the
+# date dates (a hypothetical, a plan, an assertion about the past, a caption) is learned from hand labels
+# on Multi-News train pages (storyline train timeline). Features of one candidate: the date's mention, its
+# place in the parse, the verb it hangs on and the sentence around it. Lower-case cues only, since
+# Multi-News is lower-cased; nothing of where the sentence stands on its page or how long it is: on the
+# training pages those tell furniture (which the cleaning stage owns) from text, not events from others.
+EVENT_DATE_FEATURES = (
+    "precision_day", "precision_month", "precision_season", "precision_year", "year_written",
+    "dates_in_sentence", "date_dep_pobj", "date_dep_npadvmod", "date_dep_modifier", "preposition_in",
+    "preposition_on", "preposition_other", "attached_to_verb", "attached_to_noun", "nouns_on_path",
+    "prepositions_on_path", "clause_is_root", "clause_complement", "clause_adverbial", "clause_conjunct",
+    "clause_modifier", "clause_depth", "verb_past", "verb_participle", "verb_present", "verb_base",
+    "verb_gerund", "verb_future", "verb_modal", "verb_negated", "verb_passive", "root_reporting", "root_be",
+    "root_not_verb", "has_quote", "date_in_quote", "superlative", "comparison_before", "plan_word",
+    "furniture_word", "weekday_in_sentence",
+)
+_REPORTING_LEMMAS = frozenset("say tell report announce assert describe add state claim write note confirm allege charge accuse".split())
+_COMPARISON_BEFORE = re.compile(r"\b(?:since|than|until|till|before|after|from|by|between|behind|like)\b(?:\W+\w+){0,3}\W*$", re.I)
+_PLAN_WORD = re.compile(r"\b(?:plan(?:s|ned|ning)?|schedul\w*|expect\w*|due|slated|intend\w*|hope[sd]?|propos\w*)\b", re.I)
+_FURNITURE_WORD = re.compile(r"\b(?:photo|file|caption|image|click|subscribe|copyright|getty|reuters|ap|afp|slide|video|read more|sign up)\b", re.I)
+
+
+def event_date_features(doc, text: str, mention: DateMention, dates_in_sentence: int) -> list[float]:
+    """The :data:`EVENT_DATE_FEATURES` of one dated candidate sentence; ``doc`` is its parse."""
+    start, end = mention.span
+    precision = mention.date.precision
+    span = doc.char_span(start, end, alignment_mode="expand")
+    date_root = span.root if span is not None and len(span) else doc[0]
+    head = date_root.head
+    preposition = head.text.lower() if head.dep_ == "prep" or head.pos_ == "ADP" else ""
+    attached = head.head if preposition and head.head.i != head.i else head
+    path_nouns = path_preps = 0
+    verb = date_root
+    while verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head
+        path_nouns += verb.pos_ in ("NOUN", "PROPN")
+        path_preps += verb.pos_ == "ADP"
+    depth, token = 0, verb
+    while token.head.i != token.i:
+        token, depth = token.head, depth + 1
+    root = token
+    children = list(verb.children)
+    tag = verb.tag_
+    quotes = [m.span() for m in re.finditer(r"[\"“”]|``|''", text)]
+    return [
+        float(precision == DAY), float(precision == MONTH), float(precision == SEASON), float(precision == YEAR),
+        float(bool(re.search(r"\b(?:1[6-9]|20)\d\d\b", text[start:end]))), float(dates_in_sentence),
+        float(date_root.dep_ == "pobj"), float(date_root.dep_ == "npadvmod"),
+        float(date_root.dep_ in ("compound", "nmod", "amod", "poss")),
+        float(preposition == "in"), float(preposition == "on"), float(bool(preposition) and preposition not in ("in", "on")),
+        float(attached.pos_ in ("VERB", "AUX")), float(attached.pos_ in ("NOUN", "PROPN")), float(path_nouns), float(path_preps),
+        float(verb.dep_ == "ROOT"), float(verb.dep_ in ("ccomp", "xcomp")), float(verb.dep_ == "advcl"), float(verb.dep_ == "conj"),
+        float(verb.dep_ in MODIFYING_CLAUSES and verb.dep_ != "advcl"), float(depth),
+        float(tag == "VBD"), float(tag == "VBN"), float(tag in ("VBZ", "VBP")), float(tag == "VB"), float(tag == "VBG"),
+        float(any(c.dep_ == "aux" and c.lower_ in ("will", "wo", "'ll", "shall") for c in children)),
+        float(any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may", "should", "must", "can") for c in children)),
+        float(any(c.dep_ == "neg" for c in children)), float(any(c.dep_ == "auxpass" for c in children)),
+        float(root.lemma_.lower() in _REPORTING_LEMMAS), float(root.lemma_.lower() == "be"), float(root.pos_ not in ("VERB", "AUX")),
+        float(bool(quotes)), float(sum(1 for a, _ in quotes if a < start) % 2 == 1),
+        float(any(t.tag_ in ("JJS", "RBS") for t in doc)),
+        float(bool(_COMPARISON_BEFORE.search(text[:start]))), float(bool(_PLAN_WORD.search(text))),
+        float(bool(_FURNITURE_WORD.search(text))), float(bool(_WEEKDAY.search(text))),
+    ]
+
+
 # The text between two items of one list of dates: a comma or "and"/"or" and at most a few words.
 _LIST_ITEM_BETWEEN = re.compile(r"^(?=[^;:.]*(?:,|\band\b|\bor\b))\W*(?:[\w.'$%-]+\W+){0,6}$")
 

@@ -200,7 +200,7 @@ def shown_settings(settings: Settings) -> list[dict]:
     for name in ("summarizer", "words"):
         shown.append({"name": name, "value": getattr(settings, name),
                       "from": origin.get(name, f"default (brief/serve --{name})")})
-    for name in ("salience", "links"):
+    for name in ("salience", "links", "timeline"):
         directory = model_directory(name)
         model_file, card_file, _ = model_paths(name, directory)
         try:

@@ -69,6 +69,20 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def run_train_command(model: str, out: Path, *options: str) -> tuple[str, dict]:
+    """``storyline train MODEL`` on Multi-News train3000 as a user runs it, into ``out``: its stdout and card."""
+    import json
+    import subprocess
+    import sys
+
+    train = shared_path("multinews_train3000")
+    result = subprocess.run([sys.executable, "-m", "storyline", "train", model, str(train), *options, "--out", str(out)],
+                            capture_output=True, text=True, cwd=REPO, timeout=1200)
+    assert result.returncode == 0, result.stderr
+    assert "trained in" in result.stdout
+    return result.stdout, json.loads((out / f"{model}.card.json").read_text())
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return shared_path("seeds")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import REPO, shared_path
+from conftest import REPO, run_train_command
 from storyline.cluster import (EVENT_APART_DAYS, EVENT_GRACE_DAYS, PAIR_FEATURES, PAIR_FEATURES_VERSION,
                                ArticleLinkClusterer, LearnedLinks, clusterers, time_factor)
 from storyline.learned import MODEL_DIR, load_model
@@ -76,13 +73,8 @@ def test_the_learned_clusterer_replays_a_reopened_window_like_an_uninterrupted_r
 @pytest.mark.models
 @pytest.mark.slow
 def test_train_command_reproduces_a_links_model_with_its_card(tmp_path, monkeypatch):
-    train = shared_path("multinews_train3000")
-    result = subprocess.run(
-        [sys.executable, "-m", "storyline", "train", "links", str(train), "--limit", "60", "--rounds", "20",
-         "--out", str(tmp_path)], capture_output=True, text=True, cwd=REPO, timeout=1200)
-    assert result.returncode == 0, result.stderr
-    assert "trained in" in result.stdout and "hand-set" in result.stdout
-    card = json.loads((tmp_path / "links.card.json").read_text())
+    stdout, card = run_train_command("links", tmp_path, "--limit", "60", "--rounds", "20")
+    assert "hand-set" in stdout
     assert card["features"] == list(PAIR_FEATURES) and card["settings"]["rounds"] == 20
     assert "--limit 60" in card["command"] and card["scores"]["training_pairs"]["same_story_pairs"] > 0
     model = load_model("links", features=PAIR_FEATURES, format_version=PAIR_FEATURES_VERSION, directory=tmp_path)

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import REPO, shared_path
+from conftest import REPO, run_train_command
 from storyline.errors import ConfigError
 from storyline.learned import MODEL_DIR, load_model, model_paths
 from storyline.summarizers.learned import FEATURES, FORMAT_VERSION, MODEL_NAME, sentence_features
@@ -114,13 +114,8 @@ def test_learned_summary_is_in_story_order(make_articles):
 @pytest.mark.models
 @pytest.mark.slow
 def test_train_command_reproduces_a_model_with_its_card(tmp_path):
-    train = shared_path("multinews_train3000")
-    result = subprocess.run(
-        [sys.executable, "-m", "storyline", "train", "salience", str(train), "--limit", "40", "--rounds", "30",
-         "--out", str(tmp_path)], capture_output=True, text=True, cwd=REPO, timeout=1200)
-    assert result.returncode == 0, result.stderr
-    assert "trained in" in result.stdout and "held out" in result.stdout
-    card = json.loads((tmp_path / f"{MODEL_NAME}.card.json").read_text())
+    stdout, card = run_train_command(MODEL_NAME, tmp_path, "--limit", "40", "--rounds", "30")
+    assert "held out" in stdout
     assert card["features"] == list(FEATURES) and card["settings"]["rounds"] == 30
     assert "--limit 40" in card["command"]
     assert (tmp_path / f"{MODEL_NAME}.card.md").read_text().startswith("# Model card: salience")

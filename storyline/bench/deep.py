@@ -244,7 +244,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"labelled clusters ({part}): {len(evaluation['missing'])} not found, skipped: {', '.join(evaluation['missing'])}")
         print(f"sections on the labelled {part} clusters ({len(evaluation['clusters'])}): shown / labelled / right, precision")
         for section, counts in evaluation["totals"].items():
-            line = f"  {section:15s} {counts['shown']:4d} {counts['labelled']:4d} {counts['right']:4d}  precision {counts['precision']}"
+            name = "timeline (learned)" if section == "timeline" else section  # the default, beside "(rules)"
+            line = f"  {name:18s} {counts['shown']:4d} {counts['labelled']:4d} {counts['right']:4d}  precision {counts['precision']}"
             if "recall" in counts:
                 line += f"; labelled conflicts found {counts['conflicts_found']} of {counts['conflicts']}, recall {counts['recall']}"
             print(line)
@@ -416,6 +417,7 @@ def evaluate_sections(shared: Path, part: str, labels_path: Path = SECTION_LABEL
     """Precision (and contradiction recall) of what each section shows on the labelled clusters of a part."""
     from storyline.analyze import analyze_articles, default_analyzer
     from storyline.sections import build_sections
+    from storyline.sections.timeline import RULES, timeline_entries
 
     labels = load_section_labels(labels_path)
     analyzer = default_analyzer()
@@ -432,13 +434,18 @@ def evaluate_sections(shared: Path, part: str, labels_path: Path = SECTION_LABEL
         sections = build_sections(articles, {a.id: a.article.outlet for a in articles})
         items = shown_items(sections, articles)
         result = judge(items, labels, cluster)
+        # The hand-set method beside the learned one: the timeline's rules with every candidate kept.
+        by_rules = shown_items({**sections, "timeline": timeline_entries(articles, RULES)}, articles)
+        items["timeline (rules)"] = by_rules["timeline"]
+        result["timeline (rules)"] = judge(by_rules, labels, cluster)["timeline"]
         per_cluster[cluster] = result
         for section, counts in result.items():
             total = totals.setdefault(section, {})
             for name, value in counts.items():
                 total[name] = total.get(name, 0) + value
         if dump is not None:
-            for section, shown in items.items():
+            for shown_as, shown in items.items():
+                section = shown_as.split(" ")[0]  # "timeline (rules)" is judged by the timeline labels
                 for item in shown:
                     done = labels.get((cluster, section, *_label_key(section, item))) is not None if section != "contradictions" else all(
                         labels.get((cluster, section, *p)) is not None for p in item["pairs"]

@@ -1,6 +1,6 @@
 """``storyline train NAME DATA``: learn a shipped model from open training data.
 
-One module per model (``salience``, ``links``), each exposing ``add_arguments(parser)`` and
+One module per model (``salience``, ``links``, ``timeline``), each exposing ``add_arguments(parser)`` and
 ``run(args) -> int``, like the benchmarks. Training reads only the training split it is given (by
 default Multi-News train3000); the dev sets that the benchmarks report on are never read here. The
 result is written with :func:`storyline.learned.save_model`: the model, its card as JSON and Markdown.
@@ -15,6 +15,7 @@ REPRODUCIBLE_LIGHTGBM = {"verbose": -1, "deterministic": True, "num_threads": 1,
 TRAINERS = {
     "salience": "Sentence salience for summaries, learned from Multi-News train clusters",
     "links": "Same-story links between articles, learned from Multi-News train clusters",
+    "timeline": "Which dated sentences are events on that date, learned from hand labels of Multi-News train clusters",
 }
 
 
