@@ -69,18 +69,26 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def run_train_command(model: str, out: Path, *options: str) -> tuple[str, dict]:
-    """``storyline train MODEL`` on Multi-News train3000 as a user runs it, into ``out``: its stdout and card."""
+def run_train_command(model: str, out: Path, features, format_version: int, limit: int, rounds: int):
+    """``storyline train MODEL --limit L --rounds R`` on Multi-News train3000 as a user runs it, into ``out``;
+    checks that the card and the model it wrote match ``features``, and returns (stdout, card, model)."""
     import json
     import subprocess
     import sys
 
+    from storyline.learned import load_model
+
     train = shared_path("multinews_train3000")
-    result = subprocess.run([sys.executable, "-m", "storyline", "train", model, str(train), *options, "--out", str(out)],
-                            capture_output=True, text=True, cwd=REPO, timeout=1200)
+    result = subprocess.run([sys.executable, "-m", "storyline", "train", model, str(train), "--limit", str(limit),
+                             "--rounds", str(rounds), "--out", str(out)], capture_output=True, text=True, cwd=REPO, timeout=1200)
     assert result.returncode == 0, result.stderr
     assert "trained in" in result.stdout
-    return result.stdout, json.loads((out / f"{model}.card.json").read_text())
+    card = json.loads((out / f"{model}.card.json").read_text())
+    assert card["features"] == list(features) and card["settings"]["rounds"] == rounds
+    assert f"--limit {limit}" in card["command"]
+    loaded = load_model(model, features=features, format_version=format_version, directory=out)
+    assert loaded.booster.num_trees() == rounds
+    return result.stdout, card, loaded
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import run_train_command
 from storyline.dates import DAY, EVENT_DATE_FEATURES, MONTH, YEAR, parse_date
-from storyline.learned import MODEL_DIR, load_model
+from storyline.learned import MODEL_DIR
 from storyline.sections.timeline import LEARNED, RULES, TIMELINE_FORMAT, build_timeline, timeline_entries, timeline_model
 
 MONDAY = date(2025, 3, 3)
@@ -235,11 +235,7 @@ def test_the_learned_timeline_shows_only_candidates_the_rules_found(seed_article
 @pytest.mark.models
 @pytest.mark.slow
 def test_train_command_reproduces_a_timeline_model_with_its_card(tmp_path, monkeypatch):
-    stdout, card = run_train_command("timeline", tmp_path, "--limit", "40", "--rounds", "20")
-    assert "rules alone precision" in stdout
-    assert card["features"] == list(EVENT_DATE_FEATURES) and card["settings"]["rounds"] == 20
-    assert "--limit 40" in card["command"]
-    model = load_model("timeline", features=EVENT_DATE_FEATURES, format_version=TIMELINE_FORMAT, directory=tmp_path)
-    assert model.booster.num_trees() == 20
+    stdout, card, _ = run_train_command("timeline", tmp_path, EVENT_DATE_FEATURES, TIMELINE_FORMAT, limit=40, rounds=20)
+    assert "rules alone precision" in stdout and 0 < card["settings"]["threshold"] < 1
     monkeypatch.setenv("STORYLINE_MODEL_DIR", str(tmp_path))  # a retrained model is used in place of the shipped one
     assert timeline_model().card.settings["threshold"] == card["settings"]["threshold"]
