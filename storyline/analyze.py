@@ -134,12 +134,14 @@ def _cut_overlong(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _covering(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The splitter's spans, plus a span for any text they skipped: a splitter may drop a piece it cannot
-    place (pysbd drops " !!"), and every word of an article must be in some sentence."""
+    place (pysbd drops " !!"), and every word of an article must be in some sentence. Spans that overlap
+    (pysbd gives (1, 2) and (1, 4) for " !!!!") are cut where the one before ends."""
     out, position = [], 0
     for start, end in sorted(spans) + [(len(text), len(text))]:
         gap = _tight(text, position, start)
         if gap[1] > gap[0]:
             out.append(gap)
+        start, end = _tight(text, max(start, position), end)
         if end > start:
             out.append((start, end))
         position = max(position, end)
