@@ -110,3 +110,12 @@ def test_quoted_as_saying_an_opening_typed_twice_and_a_namesake(make_articles):
     assert _speaker_of(quotes, "very painful for our family") == "Ana Ruiz"
     assert _speaker_of(quotes, "how my friend has been treated") == "Lena Hart"
     assert _speaker_of(quotes, "handed the wrong keys") == "Mary Boyle"
+
+
+def test_a_daily_that_relays_the_words_is_not_their_speaker(make_articles):
+    [article] = make_articles([(
+        "Valley News",
+        "Coach Bob Hart, who trains the national team, said the new players would ``bring the things they have "
+        "learned abroad to the team,'' the Valley Daily said.",
+    )])
+    assert _speaker_of(build_quotes([article]), "learned abroad") == "Bob Hart"

@@ -83,7 +83,8 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:is|was|were|are|be|been|being)\s+$")
 # when the sentence names no other.
 RELAY = re.compile(
     r"\b(?:AP|Associated Press|Reuters|AFP|Post|Times|Journal|CNN|BBC|NBC|ABC|CBS|Fox|Tribune|Guardian|"
-    r"Telegraph|TASS|Interfax|Xinhua|Press|Broadcasting|Radio|Television|newspaper|magazine|media|reports?|outlet|"
+    r"Telegraph|TASS|Interfax|Xinhua|Press|Broadcasting|Radio|Television|Daily|Herald|Gazette|Chronicle|"
+    r"newspaper|magazine|media|reports?|outlet|"
     r"broadcaster|network|agency)\b",
     re.IGNORECASE,
 )
