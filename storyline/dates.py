@@ -417,14 +417,29 @@ MODIFYING_CLAUSES = frozenset({"acl", "relcl", "advcl", "pcomp", "appos", "csubj
 _SCHEDULED = frozenset({"scheduled", "set", "slated", "due", "planned", "expected", "timed"})
 
 
+def _date_token(doc, start: int, end: int):
+    """The head token of the date at doc.text[start:end] in its parse, or None when no token covers it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _path_to_verb(token) -> list:
+    """The token's ancestors up to the first verb (or the root), that one included, nearest first."""
+    path = []
+    while token.head.i != token.i and token.pos_ not in ("VERB", "AUX"):
+        token = token.head
+        path.append(token)
+    return path
+
+
 def in_modifying_clause(doc, start: int, end: int) -> bool:
     """Whether the date at doc.text[start:end] stands inside a clause that modifies something else
     (:data:`MODIFYING_CLAUSES`) on its way up the parse to the sentence's root: then it dates that clause's
     event, not the sentence's. ``doc``: a spaCy parse of the sentence (:func:`storyline.analyze.default_parser`)."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
+    date = _date_token(doc, start, end)
+    if date is None:
         return False
-    token = span.root.head  # the date's own relation (in, on, the noun it modifies) is not a clause
+    token = date.head  # the date's own relation (in, on, the noun it modifies) is not a clause
     inside = False
     while token.head.i != token.i:  # the root is its own head
         inside = inside or _modifies_something_else(token)
@@ -460,12 +475,10 @@ _BELIEF_VERBS = frozenset({"believe", "think", "hope", "expect", "doubt", "predi
 def in_doubted_future(doc, start: int, end: int) -> bool:
     """Whether the date at doc.text[start:end] times a future that its sentence negates or only believes
     in (a verb of belief above it). ``doc`` as for :func:`in_modifying_clause`."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
+    date = _date_token(doc, start, end)
+    if date is None:
         return False
-    verb = span.root
-    while verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
-        verb = verb.head
+    verb = (_path_to_verb(date) or [date])[-1]
     verbs = [verb]  # the date's verb and the verbs it complements, up to the clause it is said in
     while verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") and verb.head.i != verb.i:
         verb = verb.head
@@ -514,17 +527,14 @@ def event_date_features(doc, text: str, mention: DateMention, dates_in_sentence:
     """The :data:`EVENT_DATE_FEATURES` of one dated candidate sentence; ``doc`` is its parse."""
     start, end = mention.span
     precision = mention.date.precision
-    span = doc.char_span(start, end, alignment_mode="expand")
-    date_root = span.root if span is not None and len(span) else doc[0]
+    date_root = _date_token(doc, start, end) or doc[0]
     head = date_root.head
     preposition = head.text.lower() if head.dep_ == "prep" or head.pos_ == "ADP" else ""
     attached = head.head if preposition and head.head.i != head.i else head
-    path_nouns = path_preps = 0
-    verb = date_root
-    while verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
-        verb = verb.head
-        path_nouns += verb.pos_ in ("NOUN", "PROPN")
-        path_preps += verb.pos_ == "ADP"
+    path = _path_to_verb(date_root)
+    path_nouns = sum(t.pos_ in ("NOUN", "PROPN") for t in path)
+    path_preps = sum(t.pos_ == "ADP" for t in path)
+    verb = (path or [date_root])[-1]
     depth, token = 0, verb
     while token.head.i != token.i:
         token, depth = token.head, depth + 1

@@ -303,8 +303,6 @@ def _cluster_dir(shared: Path, dataset: str, cluster: str) -> Path:
 
 def shown_items(sections: dict, articles: list) -> dict[str, list[dict]]:
     """What each section shows, as label keys: (document, sentence hash) and the judged value."""
-    from storyline.dates import SEASON
-
     by_id = {a.id: a for a in articles}
 
     def key(ref) -> dict:
@@ -340,17 +338,17 @@ def shown_items(sections: dict, articles: list) -> dict[str, list[dict]]:
         items["quotes"].append({**key(ref), "quote": sentence_key(quote.text), "speaker": quote.speaker, "show": text(ref), "words": quote.text})
     for entry in sections["timeline"]:
         ref = entry.citations[0]
-        d = entry.date
-        # A season has no month in the labels' format (year-month-day): it is judged by its year.
-        month = None if d.precision == SEASON else d.month
-        items["timeline"].append(
-            {**key(ref), "date": _date_key(d.year if d.year_known else None, month, d.day), "show": f"{d.label}: {entry.event}"}
-        )
+        items["timeline"].append({**key(ref), "date": label_date_key(entry.date), "show": f"{entry.date.label}: {entry.event}"})
     return items
 
 
-def _date_key(year, month, day) -> str:
-    return "-".join(str(x) for x in (year, month, day) if x is not None) if month else str(year)
+def label_date_key(d) -> str:
+    """A date as the labels write it (year-month-day, what the text gives; month-day when the year is
+    unknown). A season has no month in that format: it is judged by its year."""
+    from storyline.dates import SEASON
+
+    year, month = (d.year if d.year_known else None), (None if d.precision == SEASON else d.month)
+    return "-".join(str(x) for x in (year, month, d.day) if x is not None) if month else str(year)
 
 
 def load_section_labels(path: Path = SECTION_LABELS) -> dict[tuple, dict]:

@@ -54,6 +54,15 @@ def add_training_arguments(parser, *, rounds: int, layout: str = "clusters/<id>/
                         help="keep the analyzed articles in this store file and reuse them on later runs")
 
 
+def check_training_layout(data) -> None:
+    """One clear error unless ``data`` is a Multi-News layout directory (a ``clusters/`` folder)."""
+    from storyline.errors import ConfigError
+
+    if not (data / "clusters").is_dir():
+        raise ConfigError("not a Multi-News layout directory (no clusters/ folder)", input=str(data),
+                          fix="give ../shared/data/multinews_train3000")
+
+
 def read_training_data(args, read, *, step: str):
     """``read(root, limit=, cache=, progress=)`` over ``args.data`` (checked to be a Multi-News layout),
     with the ``--cache`` store and a progress bar over its clusters (quiet when stderr is not a terminal)."""
@@ -63,12 +72,9 @@ def read_training_data(args, read, *, step: str):
 
     from storyline.bench.cluster import StoreCache
     from storyline.bench.summarize import cluster_folders
-    from storyline.errors import ConfigError
     from storyline.store import Store
 
-    if not (args.data / "clusters").is_dir():
-        raise ConfigError("not a Multi-News layout directory (no clusters/ folder)", input=str(args.data),
-                          fix="give ../shared/data/multinews_train3000")
+    check_training_layout(args.data)
     store = Store(args.cache) if args.cache else None
     total = min(args.limit or 10**9, len(cluster_folders(args.data)))
     try:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.dates import EVENT_DATE_FEATURES, UNPLACED
-from storyline.train import REPRODUCIBLE_LIGHTGBM
+from storyline.train import REPRODUCIBLE_LIGHTGBM, check_training_layout
 
 LABELS = Path(__file__).resolve().parents[2] / "tests" / "data" / "timeline_training_labels.jsonl"
 SEED = 20261204
@@ -59,7 +59,7 @@ def read_labels(path: Path) -> dict[tuple[str, str, str], dict]:
 def labelled_examples(data: Path, labels: dict, progress=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Feature rows, targets and each row's cluster, for every labelled candidate the rules find."""
     from storyline.analyze import analyze_articles, default_analyzer
-    from storyline.bench.deep import _date_key, cleaned_cluster, sentence_key
+    from storyline.bench.deep import cleaned_cluster, label_date_key, sentence_key
     from storyline.sections.timeline import event_candidates
 
     analyzer = default_analyzer()
@@ -77,8 +77,7 @@ def labelled_examples(data: Path, labels: dict, progress=None) -> tuple[np.ndarr
                 label = labels.get((cluster, article.article.title, sentence_key(article.sentences[mention.sentence].text)))
                 if label is None:
                     continue
-                d = mention.date
-                shown = _date_key(d.year if d.year_known else None, None if d.precision == "season" else d.month, d.day)
+                shown = label_date_key(mention.date)
                 rows.append(features)
                 targets.append(float(bool(label["event"]) and label.get("date") == shown))
                 groups.append(cluster)
@@ -138,9 +137,7 @@ def run(args: argparse.Namespace) -> int:
     from storyline.learned import MODEL_DIR, ModelCard, save_model
     from storyline.sections.timeline import TIMELINE_FORMAT, TIMELINE_MODEL
 
-    if not (args.data / "clusters").is_dir():
-        raise ConfigError("not a Multi-News layout directory (no clusters/ folder)", input=str(args.data),
-                          fix="give ../shared/data/multinews_train3000")
+    check_training_layout(args.data)
     if not args.labels.is_file():
         raise ConfigError("the timeline labels are missing", input=str(args.labels), fix="give --labels FILE")
     start = time.perf_counter()
